@@ -1,0 +1,1 @@
+"""客服职业助手: the customer-service career assistant's own Python package."""

@@ -1,0 +1,199 @@
+"""The curated lexicon: how words map to canonical roles, tiers and bands.
+
+Everything here is domain knowledge the documents take for granted. Facts are
+never stored here; they are extracted from the sources.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Dict, Iterable, List, Mapping, Sequence, Tuple
+
+import yaml
+
+LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
+
+_YEARS = re.compile(r"(\d+)\s*(?:-|~|至|到)\s*(\d+)\s*年|(\d+)\s*年以上")
+
+
+@dataclass(frozen=True)
+class Band:
+    name: str
+    low: int
+    high: int | None
+    words: Tuple[str, ...]
+    levels: Tuple[str, ...]
+
+
+@dataclass
+class Lexicon:
+    roles: Dict[str, List[str]]
+    role_prefix: str
+    tiers: Dict[str, Dict[str, List[str]]]
+    bands: List[Band]
+    topics: Dict[str, List[str]]
+    holland: Dict[str, str]
+    extra_aliases: Dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path = LEXICON_PATH) -> Lexicon:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        bands = [
+            Band(
+                name=name,
+                low=spec["years"][0],
+                high=spec["years"][1],
+                words=tuple(spec.get("words", [])),
+                levels=tuple(spec.get("levels", [])),
+            )
+            for name, spec in raw["experience_bands"].items()
+        ]
+        return cls(
+            roles={k: list(v) for k, v in raw["roles"].items()},
+            role_prefix=raw.get("role_prefix", ""),
+            tiers=raw["city_tiers"],
+            bands=bands,
+            topics=raw["topics"],
+            holland=raw["holland"],
+        )
+
+    # -- roles -------------------------------------------------------------
+
+    def add_aliases(self, aliases: Mapping[str, str]) -> None:
+        """Teach the lexicon aliases the documents state (alias -> role)."""
+        for alias, role in aliases.items():
+            if role in self.roles and alias not in self.alias_to_role:
+                self.extra_aliases[alias] = role
+        self.__dict__.pop("alias_to_role", None)
+        self.__dict__.pop("_role_pattern", None)
+
+    @cached_property
+    def alias_to_role(self) -> Dict[str, str]:
+        table: Dict[str, str] = {}
+        for role, aliases in self.roles.items():
+            table[role] = role
+            for alias in aliases:
+                table.setdefault(alias, role)
+        for alias, role in self.extra_aliases.items():
+            table.setdefault(alias, role)
+        return table
+
+    @cached_property
+    def _role_pattern(self) -> re.Pattern:
+        names = sorted(self.alias_to_role, key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, names)))
+
+    def find_roles(self, text: str) -> List[Tuple[str, str, int]]:
+        """All role mentions as (role, alias, offset), longest alias first at each spot."""
+        return [
+            (self.alias_to_role[m.group(0)], m.group(0), m.start())
+            for m in self._role_pattern.finditer(text)
+        ]
+
+    def resolve_role(self, text: str) -> str | None:
+        """The first role a text names, or None."""
+        found = self.find_roles(text)
+        return found[0][0] if found else None
+
+    def roles_in_label(self, label: str) -> List[str]:
+        """Roles named by a heading such as "高级客服专员/主管" (both roles).
+
+        A slash part that is not a role on its own is tried with the role
+        prefix ("主管" -> "客服主管"), as the documents write it that way.
+        """
+        roles: List[str] = []
+        for part in re.split(r"[//、]", label):
+            part = part.strip()
+            if not part:
+                continue
+            role = self.alias_to_role.get(part) or self.alias_to_role.get(self.role_prefix + part)
+            if role is None:
+                role = self.resolve_role(part)
+            if role and role not in roles:
+                roles.append(role)
+        return roles
+
+    # -- tiers -------------------------------------------------------------
+
+    @cached_property
+    def _tier_words(self) -> List[Tuple[str, str]]:
+        words = []
+        for tier, spec in self.tiers.items():
+            for word in list(spec.get("aliases", [])) + list(spec.get("cities", [])):
+                words.append((word, tier))
+        return sorted(words, key=lambda wt: len(wt[0]), reverse=True)
+
+    def find_tier(self, text: str) -> str | None:
+        """The tier a text names, by tier word or by city; None if it names none."""
+        best: Tuple[int, str] | None = None
+        for word, tier in self._tier_words:
+            pos = text.find(word)
+            if pos >= 0 and (best is None or pos < best[0]):
+                best = (pos, tier)
+        return best[1] if best else None
+
+    def city_tier(self, city: str) -> str | None:
+        for tier, spec in self.tiers.items():
+            if city in spec.get("cities", []):
+                return tier
+        return None
+
+    def tier_names(self) -> List[str]:
+        return list(self.tiers)
+
+    # -- experience --------------------------------------------------------
+
+    def band_for_years(self, years: float) -> str | None:
+        """Band containing a number of years; the lower band wins on a shared edge."""
+        for band in self.bands:
+            if years >= band.low and (band.high is None or years <= band.high):
+                return band.name
+        return None
+
+    def find_band(self, text: str, levels: bool = True) -> str | None:
+        """The band a text names: by stated years, band word or (if asked) level word.
+
+        Level words ("高级") are only trusted in labels: in running text they
+        often belong to something else ("高级专员").
+        """
+        m = _YEARS.search(text)
+        if m:
+            if m.group(3):
+                return self._band_open(int(m.group(3)))
+            return self._band_range(int(m.group(1)), int(m.group(2)))
+        for band in self.bands:
+            if any(word in text for word in band.words):
+                return band.name
+        if levels:
+            for band in self.bands:
+                if any(level in text for level in band.levels):
+                    return band.name
+        return None
+
+    def _band_range(self, low: int, high: int) -> str | None:
+        for band in self.bands:
+            if band.low == low and band.high == high:
+                return band.name
+        return self.band_for_years(low)
+
+    def _band_open(self, low: int) -> str | None:
+        for band in self.bands:
+            if band.high is None and band.low == low:
+                return band.name
+        return self.band_for_years(low)
+
+    def band_names(self) -> List[str]:
+        return [band.name for band in self.bands]
+
+    def band(self, name: str) -> Band:
+        return next(band for band in self.bands if band.name == name)
+
+    # -- topics ------------------------------------------------------------
+
+    def topics_in(self, text: str, only: Iterable[str] | None = None) -> List[str]:
+        """Topics whose keywords a text contains, in lexicon priority order."""
+        wanted: Sequence[str] = list(only) if only is not None else list(self.topics)
+        return [t for t in wanted if any(k in text for k in self.topics.get(t, []))]

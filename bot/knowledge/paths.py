@@ -1,0 +1,23 @@
+"""Where the knowledge base reads and writes, overridable for tests and deployments."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_STORE = PROJECT_ROOT / "build" / "knowledge.db"
+
+
+def store_path() -> Path:
+    """The fact store: $KNOWLEDGE_DB if set, else build/knowledge.db."""
+    return Path(os.environ.get("KNOWLEDGE_DB") or DEFAULT_STORE)
+
+
+@dataclass(frozen=True)
+class ArtefactPaths:
+    """Generated NLU inputs: jieba's user-dictionary directory and Rasa lookup/synonym data."""
+
+    jieba_dir: Path = PROJECT_ROOT / "build" / "jieba"
+    nlu_file: Path = PROJECT_ROOT / "data" / "nlu" / "lexicon.generated.yml"

@@ -1,0 +1,100 @@
+"""Reading source documents and their manifest, rejecting what cannot be read."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import yaml
+
+from bot.knowledge.models import Source
+
+log = logging.getLogger(__name__)
+
+SOURCES_DIR = Path(__file__).with_name("sources")
+MANIFEST_NAME = "sources.yml"
+SUFFIXES = (".txt", ".md")
+
+_PUBLISHER = re.compile(r"^\s*(?:作者|来源|發布者|发布者|出处)\s*[::]\s*(\S.{0,40}?)\s*$", re.M)
+_DATE = re.compile(r"(?:发布时间|發布時間|日期|发布日期)\s*[::]\s*(\d{4}-\d{1,2}-\d{1,2})")
+
+
+class SourceError(Exception):
+    """A document that cannot be used; the message names the file and why."""
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    source: Source
+    text: str
+
+
+def _manifest(directory: Path) -> Dict[str, dict]:
+    path = directory / MANIFEST_NAME
+    if not path.exists():
+        return {}
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {entry["file"]: entry for entry in entries.get("sources", [])}
+
+
+def decode(path: Path) -> str:
+    """Strict UTF-8 text of a file, or SourceError saying why it is unusable."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise SourceError(f"{path.name}: the file is empty")
+    if b"\x00" in data:
+        raise SourceError(f"{path.name}: the file is binary, not UTF-8 text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise SourceError(
+            f"{path.name}: not valid UTF-8 (byte {err.start}); save it as UTF-8"
+        ) from None
+    if not text.strip():
+        raise SourceError(f"{path.name}: the file has no text")
+    return text
+
+
+def _first_line(text: str) -> str:
+    return next(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _stated(pattern: re.Pattern, text: str) -> str | None:
+    m = pattern.search(text)
+    return m.group(1) if m else None
+
+
+def read_sources(directory: Path = SOURCES_DIR) -> Tuple[List[RawDocument], List[str]]:
+    """All readable documents and one error line per unreadable one.
+
+    A file with no manifest entry still builds: its id is its stem and its
+    title its first line, and publisher and date come from the text if stated.
+    """
+    manifest = _manifest(directory)
+    documents: List[RawDocument] = []
+    errors: List[str] = []
+    for path in sorted(directory.iterdir()):
+        if path.name == MANIFEST_NAME or path.name.startswith("."):
+            continue
+        if path.suffix.lower() not in SUFFIXES:
+            errors.append(f"{path.name}: unsupported file type {path.suffix or '(none)'}")
+            continue
+        try:
+            text = decode(path)
+        except SourceError as err:
+            errors.append(str(err))
+            continue
+        entry = manifest.get(path.name, {})
+        source = Source(
+            id=str(entry.get("id", path.stem)),
+            title=entry.get("title") or _first_line(text).lstrip("#").strip(),
+            path=path.name,
+            script=entry.get("script", "unknown"),
+            publisher=entry.get("publisher") or _stated(_PUBLISHER, text),
+            date=str(entry["date"]) if entry.get("date") else _stated(_DATE, text),
+        )
+        documents.append(RawDocument(source, text))
+    return documents, errors

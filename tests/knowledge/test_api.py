@@ -1,0 +1,47 @@
+from bot.knowledge import TOPICS, KnowledgeBase
+
+
+def test_resolve_role_by_alias(kb: KnowledgeBase):
+    assert kb.resolve_role("客户体验总监") == "客服总监"
+    assert kb.resolve_role("我想问客户服务主管的情况") == "客服主管"
+    assert kb.resolve_role("客服管理師".replace("師", "师")) == "客户服务管理师"
+    assert kb.resolve_role("程序员") is None
+
+
+def test_roles_and_sources(kb: KnowledgeBase):
+    assert kb.roles() == ["客服专员", "客服主管", "客服经理", "客服总监", "客户服务管理师"]
+    titles = {s.title for s in kb.sources()}
+    assert "客服岗名称是什么" in titles
+    titles_doc = next(s for s in kb.sources() if s.title == "客服岗名称是什么")
+    assert (titles_doc.publisher, titles_doc.date) == ("含义网", "2026-01-31")
+
+
+def test_salary_filters_by_tier_and_band(kb: KnowledgeBase):
+    cells = kb.salaries("客服主管", tier="二线", experience="资深")
+    stated = [(s.low, s.high) for s in cells if s.tier == "二线"]
+    assert stated == [(13000, 20000)]
+    assert all(s.tier in (None, "二线") and s.band in (None, "资深") for s in cells)
+
+
+def test_facts_for_unknown_topic_raise(kb: KnowledgeBase):
+    import pytest
+
+    with pytest.raises(ValueError, match="unknown topic"):
+        kb.facts("客服主管", "weather")
+    assert "salary" in TOPICS
+
+
+def test_career_path_is_found_from_any_stage(kb: KnowledgeBase):
+    manager_path = kb.facts("客服经理", "career_path")
+    assert "客服经理" in [f.value for f in manager_path]
+
+
+def test_stats_count_by_topic_and_source(kb: KnowledgeBase):
+    stats = kb.stats()
+    assert stats["salary"]["kefu-zhuguan-outlook"] == 9
+    assert sum(stats["certification"].values()) >= 6
+
+
+def test_topics_for_role(kb: KnowledgeBase):
+    topics = kb.topics("客服总监")
+    assert {"salary", "duties", "certification", "career_path"} <= set(topics)
