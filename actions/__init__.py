@@ -1,0 +1,1 @@
+"""Rasa SDK custom actions: thin wrappers that read slots, ask bot.knowledge and render."""
