@@ -63,7 +63,7 @@ def extract_document(lexicon: Lexicon, raw: RawDocument) -> Tuple[Source, str, D
     text = normalize_document(raw.text)
     script = raw.source.script if raw.source.script != "unknown" else detect_script(raw.text)
     source = replace(raw.source, title=normalize_text(raw.source.title).strip(), script=script)
-    blocks = split_blocks(text)
+    blocks = split_blocks(text, source.title)
     ctx = DocContext(source, text, lexicon, main_role(lexicon, source.title, text))
     extract_salaries(ctx, blocks)
     extract_sections(ctx, blocks)

@@ -12,6 +12,7 @@ import logging
 import re
 import sys
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Dict, Iterator, List, Tuple
 
@@ -76,7 +77,18 @@ def _heading(line: str, first: bool) -> Heading | None:
     return None
 
 
-def split_blocks(text: str) -> List[Block]:
+def is_title(line: str, title: str | None) -> bool:
+    """Whether a document's first line is its title rather than its first section.
+
+    Without a known title the first line is taken as the title; with one, the
+    line must resemble it ("【客服主管(客服)】职业发展前景……" does, "职业现状" does not).
+    """
+    if title is None:
+        return True
+    return SequenceMatcher(None, line.strip().lstrip("#").strip(), title).ratio() >= 0.6
+
+
+def split_blocks(text: str, title: str | None = None) -> List[Block]:
     """Blocks in document order; headings are blocks too so nothing is lost."""
     blocks: List[Block] = []
     stack: List[Heading] = []
@@ -107,7 +119,7 @@ def split_blocks(text: str) -> List[Block]:
                 )
             continue
         table_header = None
-        heading = _heading(line, first)
+        heading = _heading(line, first and is_title(line, title))
         first = False
         if heading is not None:
             stack = [h for h in stack if h.level < heading.level]

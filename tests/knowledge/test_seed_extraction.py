@@ -126,10 +126,18 @@ def test_career_path_is_ordered_with_years(kb: KnowledgeBase):
         ("客户服务管理师", "market_size", {"超过100万人"}),
         ("客服专员", "role_names", {"客户支持专员", "在线客服专员", "售后服务专员"}),
         ("客户服务管理师", "industries", {"制造业", "金融业", "零售业", "医疗业"}),
+        ("客服总监", "salary_factors", {"地域差异", "企业规模", "个人经验"}),
+        ("客服专员", "outlook", {"招聘需求情况", "人才供给情况"}),
     ],
 )
 def test_typed_facts_per_topic(kb: KnowledgeBase, role, topic, expected):
     assert expected <= {f.value for f in kb.facts(role, topic)}
+
+
+def test_salary_levels_are_not_list_facts_and_titles_are_not_sections(kb: KnowledgeBase):
+    assert kb.facts(None, "salary") == []
+    names = {f.value for f in kb.facts(None, "role_names")}
+    assert "初级客服专员" not in names  # a salary sub-heading, not a name listing
 
 
 def test_challenges_carry_their_remedies(kb: KnowledgeBase):

@@ -82,11 +82,17 @@ class DocContext:
 
     # -- topics ----------------------------------------------------------------
 
-    def section_topic(self, block: Block) -> str | None:
-        """The topic of the deepest heading above a block that names one."""
+    def section_topic(self, block: Block, skip: Iterable[str] = ()) -> str | None:
+        """The topic of the deepest heading above a block that names one.
+
+        A heading whose topic is in `skip` passes the question to its parent:
+        a list under "薪资差异因素 > 薪资水平的差异……" is about salary factors.
+        """
         for heading in reversed(block.headings):
+            if heading.level == 0:
+                break  # a title names the document's subject, not a section's
             topics = self.lexicon.topics_in(heading.text)
-            if topics:
+            if topics and topics[0] not in skip:
                 return topics[0]
         return None
 

@@ -47,14 +47,14 @@ def _intro_topic(ctx: DocContext, intro: Block | None) -> str | None:
         return None
     last_sentence = re.split(r"[。!?]", intro.text.rstrip())[-1]
     topics = ctx.lexicon.topics_in(last_sentence)
-    return topics[0] if topics else None
+    return topics[0] if topics and topics[0] not in TYPED_TOPICS else None
 
 
 def extract_sections(ctx: DocContext, blocks: Sequence[Block]) -> None:
     intro: Block | None = None
     stages: Dict[str, List[Fact]] = {}
     for index, block in enumerate(blocks):
-        topic = ctx.section_topic(block)
+        topic = ctx.section_topic(block, skip=TYPED_TOPICS)
         if block.kind == "paragraph":
             intro = block if block.text.rstrip().endswith(":") else None
             parent = block.headings[-1] if block.headings else None
@@ -92,7 +92,7 @@ def _statements(ctx: DocContext, block: Block, topic: str) -> None:
 
 
 def _item(ctx, block, label, topic, detail, intro, stages) -> None:
-    if topic is None or topic in TYPED_TOPICS or not label:
+    if topic is None or not label:
         return
     if topic == "certification" and "强制性" in label:
         return  # typed by the certification pattern
