@@ -18,10 +18,11 @@ from bot.knowledge.extract.salary import extract_salaries
 from bot.knowledge.extract.sections import extract_sections
 from bot.knowledge.lexicon import LEXICON_PATH, Lexicon
 from bot.knowledge.models import Fact, Salary, Source
-from bot.knowledge.normalize import detect_script, normalize_document, normalize_text
+from bot.knowledge.normalize import normalize_document
 from bot.knowledge.sources import SOURCES_DIR, RawDocument, read_sources
 from bot.knowledge.store import write_store
 from bot.knowledge.structure import split_blocks
+from bot.text import detect_script, normalize_text
 
 log = logging.getLogger(__name__)
 

@@ -6,43 +6,18 @@ text, so a quote's span always points into exactly what was stored.
 
 from __future__ import annotations
 
-import unicodedata
-from functools import cache
 from typing import List
 
-import opencc
+from bot.text import normalize_text
 
 # A repeated run of lines is removed only if it holds at least one line this
 # long: short lines such as "1. 初级客服专员" legitimately recur as headings.
 MIN_REPEATED_PARAGRAPH = 20
 
 
-@cache
-def _converter(config: str) -> opencc.OpenCC:
-    return opencc.OpenCC(config)
-
-
-def to_simplified(text: str) -> str:
-    return _converter("t2s").convert(text)
-
-
-def to_traditional(text: str) -> str:
-    return _converter("s2t").convert(text)
-
-
-def detect_script(text: str) -> str:
-    """ "traditional" if converting to Simplified changes a noticeable share of Han characters."""
-    han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
-    if not han:
-        return "simplified"
-    sample = "".join(han[:2000])
-    changed = sum(a != b for a, b in zip(sample, to_simplified(sample), strict=False))
-    return "traditional" if changed / len(sample) > 0.05 else "simplified"
-
-
-def normalize_text(text: str) -> str:
+def normalize_document_text(text: str) -> str:
     """Traditional->Simplified, NFKC, tidy whitespace. Line structure is kept."""
-    text = unicodedata.normalize("NFKC", to_simplified(text))
+    text = normalize_text(text)
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     return "\n".join(lines).strip("\n") + "\n"
 
@@ -77,4 +52,4 @@ def drop_repeated_paragraphs(text: str) -> str:
 
 
 def normalize_document(text: str) -> str:
-    return drop_repeated_paragraphs(normalize_text(text))
+    return drop_repeated_paragraphs(normalize_document_text(text))

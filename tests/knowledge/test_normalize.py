@@ -1,19 +1,20 @@
-from bot.knowledge.normalize import (
-    detect_script,
-    drop_repeated_paragraphs,
-    normalize_text,
-    to_traditional,
-)
+from bot.knowledge.normalize import drop_repeated_paragraphs, normalize_document_text
+from bot.text import detect_script, in_script, normalize_text, to_traditional
 
 
 def test_traditional_becomes_simplified_and_nfkc():
-    assert normalize_text("客戶服務管理師:試用期1000左右\n") == "客户服务管理师:试用期1000左右\n"
+    assert normalize_document_text("客戶服務管理師:試用期1000左右  \r\n") == (
+        "客户服务管理师:试用期1000左右\n"
+    )
+    assert normalize_text("客服主管的薪資") == "客服主管的薪资"
 
 
 def test_script_detection():
     assert detect_script("客戶服務管理師的職業等級") == "traditional"
     assert detect_script("客户服务管理师的职业等级") == "simplified"
     assert to_traditional("客户服务") == "客戶服務"
+    assert in_script("薪资", "traditional") == "薪資"
+    assert in_script("薪资", "simplified") == "薪资"
 
 
 def test_repeated_paragraph_runs_are_removed_once():

@@ -1,0 +1,67 @@
+"""A Rasa NLU component that normalizes text before the tokenizer.
+
+Users type Traditional or Simplified Chinese, full-width or half-width. The
+lexicon, the jieba dictionary and the lookups are Simplified and NFKC, so
+everything after this component sees one form. The script the user wrote in
+is kept on the message (`script`) so replies can mirror it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_VALUE, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.text import detect_script, normalize_text
+
+SCRIPT = "script"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
+class TextNormalizer(GraphComponent):
+    """Traditional->Simplified and NFKC on the message text; remembers the script."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> TextNormalizer:
+        return cls()
+
+    @staticmethod
+    def supported_languages() -> List[str] | None:
+        return ["zh"]
+
+    def _normalize(self, message: Message) -> None:
+        text = message.get(TEXT)
+        if not text:
+            return
+        message.set(SCRIPT, detect_script(text), add_to_output=True)
+        message.set(TEXT, normalize_text(text))
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Normalize examples and their annotated entity values alike.
+
+        Otherwise EntitySynonymMapper would learn "客服经理" -> "客服經理" from a
+        Traditional annotation whose text was converted but whose value was not.
+        """
+        for message in training_data.training_examples:
+            self._normalize(message)
+            for entity in message.get(ENTITIES) or []:
+                if isinstance(entity.get(ENTITY_ATTRIBUTE_VALUE), str):
+                    entity[ENTITY_ATTRIBUTE_VALUE] = normalize_text(entity[ENTITY_ATTRIBUTE_VALUE])
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            self._normalize(message)
+        return messages
