@@ -63,6 +63,8 @@ def nlu_document(lexicon: Lexicon) -> dict:
             claimed.update(synonyms)
             if synonyms:
                 nlu.append({"synonym": canon, "examples": "".join(f"- {a}\n" for a in synonyms)})
+    if lexicon.years_regex:
+        nlu.append({"regex": "experience", "examples": f"- {lexicon.years_regex}\n"})
     return {"version": "3.1", "nlu": nlu}
 
 

@@ -16,6 +16,33 @@ import yaml
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
 
+_CN_DIGITS = {
+    "两": 2,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_USER_YEARS = re.compile(
+    r"([\d两一二三四五六七八九十]{1,3})\s*(?:(?:-|到|至|~)\s*([\d两一二三四五六七八九十]{1,3})\s*)?年(以上|多)?"
+)
+
+
+def _number(text: str) -> int:
+    """An arabic or Chinese numeral up to 99."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return _CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(ones, 0)
+    return _CN_DIGITS[text]
+
+
 _YEARS = re.compile(r"(\d+)\s*(?:-|~|至|到)\s*(\d+)\s*年|(\d+)\s*年以上")
 
 
@@ -36,6 +63,8 @@ class Lexicon:
     bands: List[Band]
     topics: Dict[str, List[str]]
     holland: Dict[str, str]
+    years_regex: str = ""
+    other_roles: List[str] = field(default_factory=list)
     extra_aliases: Dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -58,6 +87,8 @@ class Lexicon:
             bands=bands,
             topics=raw["topics"],
             holland=raw["holland"],
+            years_regex=raw.get("experience_years_regex", ""),
+            other_roles=list(raw.get("other_roles", [])),
         )
 
     # -- roles -------------------------------------------------------------
@@ -147,9 +178,13 @@ class Lexicon:
     # -- experience --------------------------------------------------------
 
     def band_for_years(self, years: float) -> str | None:
-        """Band containing a number of years; the lower band wins on a shared edge."""
+        """Band for a number of years: the first whose upper edge is not below it.
+
+        The lower band wins on a shared edge (5 years is 中级 3-5年), and a
+        figure between bands ("两年多") goes up to the next.
+        """
         for band in self.bands:
-            if years >= band.low and (band.high is None or years <= band.high):
+            if band.high is None or years <= band.high:
                 return band.name
         return None
 
@@ -184,6 +219,29 @@ class Lexicon:
             if band.high is None and band.low == low:
                 return band.name
         return self.band_for_years(low)
+
+    def band_for_user(self, value: str) -> str | None:
+        """Band for what a user said: a band word, "4年", "3到5年", "三年", "5年以上"."""
+        text = value.strip()
+        for band in self.bands:
+            if text == band.name or text in band.words or text in band.levels:
+                return band.name
+        m = _USER_YEARS.search(text)
+        if not m:
+            return self.find_band(text)
+        low = _number(m.group(1))
+        high = _number(m.group(2)) if m.group(2) else None
+        if m.group(3):  # "5年以上" / "两年多"
+            return self._band_open(low) if "以上" in m.group(3) else self.band_for_years(low + 0.5)
+        if high is not None:
+            return self._band_range(low, high)
+        return self.band_for_years(low)
+
+    def other_role(self, text: str) -> str | None:
+        """A job outside the field that a text names, unless it also names one of ours."""
+        if self.find_roles(text):
+            return None
+        return next((job for job in self.other_roles if job in text), None)
 
     def band_names(self) -> List[str]:
         return [band.name for band in self.bands]
