@@ -21,9 +21,9 @@ KB := build/knowledge.db
 KB_INPUTS := bot/knowledge/sources $(wildcard bot/knowledge/sources/*) bot/knowledge/lexicon.yml \
 	$(wildcard bot/knowledge/*.py bot/knowledge/extract/*.py)
 MODEL := models/kefu.tar.gz
-TRAIN_INPUTS := config.yml domain.yml $(shell find data -type f -name '*.yml' 2>/dev/null)
+TRAIN_INPUTS := config.yml domain.yml $(wildcard bot/nlu/*.py) $(shell find data -type f -name '*.yml' 2>/dev/null)
 
-.PHONY: help install kb train run shell test lint format validate bench-kb lock clean
+.PHONY: help install kb train run shell test lint format validate evaluate test-stories bench-kb lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -75,8 +75,18 @@ format: $(STAMP) ## apply ruff's formatting and safe fixes
 validate: $(KB) ## rasa data validate
 	$(BIN)/rasa data validate --fail-on-warnings
 
-test: lint validate $(MODEL) ## everything CI runs: lint, data validation, pytest
+evaluate: $(MODEL) ## held-out NLU scores and confusions; fails below the targets
+	$(BIN)/rasa test nlu --nlu tests/nlu_holdout.yml --model $(MODEL) --out results/holdout --no-plot
+	$(BIN)/python -m scripts.nlu_scores results/holdout --min-intent-f1 0.95 --min-entity-f1 0.95
+
+test-stories: $(MODEL) ## end-to-end test conversations, failing on any wrong prediction
+	$(BIN)/rasa test core --stories tests/test_stories.yml --model $(MODEL) \
+	  --e2e --fail-on-prediction-errors --out results/stories --no-plot
+
+test: lint validate $(MODEL) ## everything CI runs: lint, data validation, pytest, NLU and story tests
 	$(BIN)/pytest
+	$(MAKE) --no-print-directory evaluate
+	$(MAKE) --no-print-directory test-stories
 
 bench-kb: $(KB) ## time the knowledge-base build and typical queries
 	$(BIN)/python -m benchmarks.kb_bench

@@ -1,42 +1,157 @@
-"""Custom actions. Each reads slots, asks bot.knowledge and hands the facts to bot.render."""
+"""Custom actions. Each reads the tracker, asks bot.knowledge and hands the facts to bot.render."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import knowledge
+from actions.knowledge import check_at_startup, knowledge
 from bot import render
-from bot.knowledge import StoreError
+from bot.knowledge import KnowledgeBase, StoreError
+from bot.query import INTENT_TOPICS, resolve, roles_in
+from bot.text import detect_script, in_script, normalize_text
+
+Events = List[Dict[str, Any]]
 
 
-class ActionAnswerSalary(Action):
-    """Salary for the role in the conversation, from every source that states one."""
+def user_text(tracker: Tracker) -> str:
+    return normalize_text(tracker.latest_message.get("text") or "")
 
-    def name(self) -> str:
-        return "action_answer_salary"
+
+def user_script(tracker: Tracker) -> str:
+    """The script of the user's last typed message; button clicks keep the previous one."""
+    text = tracker.latest_message.get("text") or ""
+    if text.startswith("/"):
+        return tracker.get_slot("script") or "simplified"
+    return tracker.latest_message.get("script") or detect_script(text)
+
+
+def say(dispatcher: CollectingDispatcher, script: str, answer: render.Answer) -> None:
+    """Send an answer in the user's script; the structured payload goes along for the widget."""
+    buttons = [dict(b, title=in_script(b["title"], script)) for b in answer.buttons]
+    dispatcher.utter_message(text=in_script(answer.text, script), buttons=buttons)
+    if answer.payload:
+        dispatcher.utter_message(json_message=answer.payload)
+
+
+class KnowledgeAction(Action, ABC):
+    """An action that needs the fact store, and says so politely when it is unavailable.
+
+    Abstract, so that the action server does not register it as an action.
+    """
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[Dict[str, Any]]:
+    ) -> Events:
+        script = user_script(tracker)
         try:
             kb = knowledge()
         except StoreError:
-            dispatcher.utter_message(text=render.NOT_AVAILABLE)
+            dispatcher.utter_message(text=in_script(render.NOT_AVAILABLE, script))
             return []
-        said = tracker.get_slot("role")
-        role = kb.resolve_role(said) if said else None
-        if role is None:
-            dispatcher.utter_message(
-                text="您想了解哪个岗位的薪资?",
-                buttons=[
-                    {"title": r, "payload": f'/ask_salary{{"role": "{r}"}}'} for r in kb.roles()
-                ],
-            )
-            return []
-        answer = render.salary_answer(kb, role)
-        dispatcher.utter_message(text=answer.text, json_message=answer.payload)
-        return [SlotSet("role", role)] if role != said else []
+        answer, events = self.respond(kb, tracker)
+        say(dispatcher, script, answer)
+        return [*events, SlotSet("script", script)]
+
+    @abstractmethod
+    def respond(self, kb: KnowledgeBase, tracker: Tracker) -> tuple[render.Answer, Events]:
+        """The answer to send, and the events (slot updates) that go with it."""
+
+
+class ActionAnswer(KnowledgeAction):
+    """Every topic question, and follow-ups (inform) that change its role, tier or experience."""
+
+    def name(self) -> str:
+        return "action_answer"
+
+    def respond(self, kb: KnowledgeBase, tracker: Tracker) -> tuple[render.Answer, Events]:
+        text = user_text(tracker)
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        q = resolve(kb, intent, text, tracker.latest_message.get("entities") or [], tracker.slots)
+        context = [
+            SlotSet("role", q.role),
+            SlotSet("city_tier", q.tier),
+            SlotSet("experience", q.band),
+            SlotSet("topic", q.topic),
+        ]
+        if q.other_role:
+            return render.not_covered_role(kb, q.other_role), []
+        if q.unknown_place:
+            return render.not_covered_place(kb, q.unknown_place), []
+        if q.topic is None:
+            return (render.ask_topic(q.role) if q.role else render.out_of_scope(kb)), context
+        if q.role is None:
+            return render.ask_role(kb, q.topic), context
+        answer = render.answer(kb, q)
+        return answer, [*context, SlotSet("last_sources", answer.cited)]
+
+
+class ActionCompareRoles(KnowledgeAction):
+    """Two roles side by side; one named role is compared with the one under discussion."""
+
+    def name(self) -> str:
+        return "action_compare_roles"
+
+    def respond(self, kb: KnowledgeBase, tracker: Tracker) -> tuple[render.Answer, Events]:
+        roles = roles_in(kb, tracker.latest_message.get("entities") or [])
+        current = kb.resolve_role(tracker.get_slot("role") or "")
+        if len(roles) < 2 and current and current not in roles:
+            roles.insert(0, current)
+        if len(roles) < 2:
+            return render.Answer(
+                "请告诉我要对比的两个岗位,例如:客服主管和客服总监哪个工资高?",
+                buttons=render.role_buttons(kb, "inform"),
+            ), []
+        intent = _intent_named_in(kb, user_text(tracker)) or "ask_salary"
+        answer = render.compare_answer(kb, roles, intent)
+        return answer, [SlotSet("last_sources", answer.cited), SlotSet("topic", intent)]
+
+
+def _intent_named_in(kb: KnowledgeBase, text: str) -> str | None:
+    """The question intent whose store topic a free text names (证书 -> ask_certification)."""
+    for topic in kb.lexicon.topics_in(text):
+        for intent, topics in INTENT_TOPICS.items():
+            if topic in topics:
+                return intent
+    return None
+
+
+class ActionAnswerSource(KnowledgeAction):
+    """The documents, with publisher, date and a quote, behind the previous answer."""
+
+    def name(self) -> str:
+        return "action_answer_source"
+
+    def respond(self, kb: KnowledgeBase, tracker: Tracker) -> tuple[render.Answer, Events]:
+        return render.sources_answer(kb, tracker.get_slot("last_sources") or []), []
+
+
+class ActionOutOfScope(KnowledgeAction):
+    """An honest "not covered", listing what is covered. Never a number."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    def respond(self, kb: KnowledgeBase, tracker: Tracker) -> tuple[render.Answer, Events]:
+        job = kb.lexicon.other_role(user_text(tracker))
+        return (render.not_covered_role(kb, job) if job else render.out_of_scope(kb)), []
+
+
+class ActionClarify(KnowledgeAction):
+    """Low NLU confidence: suggest the likeliest questions instead of guessing."""
+
+    def name(self) -> str:
+        return "action_clarify"
+
+    def respond(self, kb: KnowledgeBase, tracker: Tracker) -> tuple[render.Answer, Events]:
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        intents = [r.get("name") for r in ranking if r.get("name") != "nlu_fallback"]
+        role = kb.resolve_role(tracker.get_slot("role") or "")
+        return render.clarify(intents, role), []
+
+
+check_at_startup()

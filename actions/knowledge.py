@@ -37,3 +37,12 @@ def knowledge() -> KnowledgeBase:
         message = str(err) if isinstance(err, StoreError) else f"fact store {path}: {err}"
         log.error("knowledge base unavailable: %s", message)
         raise StoreError(message) from None
+
+
+def check_at_startup() -> None:
+    """Log a clear error at start-up if the store is unusable; the server stays up."""
+    try:
+        kb = knowledge()
+    except StoreError:
+        return
+    log.info("knowledge base loaded: %d sources, %d roles", len(kb.sources()), len(kb.roles()))

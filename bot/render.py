@@ -1,7 +1,8 @@
 """Chinese answer templates: facts in, text and structured payload out.
 
-Numbers are shown as the sources state them, each source's figures stay
-together under its citation, and disagreement is said, never averaged away.
+Numbers are shown as the sources state them, each source's facts stay
+together and end with its citation, and disagreement is said, never averaged
+away. Every factual answer records what it cited, for "出处是哪里?".
 """
 
 from __future__ import annotations
@@ -9,10 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Sequence
 
-from bot.knowledge import KnowledgeBase, Salary
+from bot.knowledge import Fact, KnowledgeBase, Salary
+from bot.query import INTENT_TOPICS, TOPIC_NAMES, Query
 
 PERIOD = {"month": "月", "year": "年"}
+PERIOD_WORD = {"month": "月薪", "year": "年薪"}
+MAX_ITEMS_PER_SOURCE = 8
+QUOTE_CHARS = 60
 NOT_AVAILABLE = "抱歉,知识库暂时无法查询,请稍后再试。"
+EXAMPLES = (
+    ("客服主管工资多少", '/ask_salary{"role": "客服主管"}'),
+    ("客服总监要考什么证", '/ask_certification{"role": "客服总监"}'),
+    ("客服专员怎么晋升", '/ask_career_path{"role": "客服专员"}'),
+)
 
 
 @dataclass
@@ -20,6 +30,51 @@ class Answer:
     text: str
     payload: Dict[str, Any] | None = None
     buttons: List[Dict[str, str]] = field(default_factory=list)
+    cited: List[Dict[str, str]] = field(default_factory=list)  # {"source", "quote"}
+
+
+# -- shared pieces -------------------------------------------------------------
+
+
+def citation(kb: KnowledgeBase, source_id: str) -> str:
+    return f"  ——来源:《{kb.source(source_id).title}》"
+
+
+def _cited(items: Sequence) -> List[Dict[str, str]]:
+    seen, out = set(), []
+    for item in items:
+        key = (item.provenance.source_id, item.provenance.quote)
+        if key not in seen:
+            seen.add(key)
+            out.append({"source": key[0], "quote": key[1]})
+    return out
+
+
+def _sources_payload(kb: KnowledgeBase, cited: Sequence[Dict[str, str]]) -> List[Dict[str, str]]:
+    """What the widget's source panel shows: title and the quoted passage."""
+    return [
+        {"id": c["source"], "title": kb.source(c["source"]).title, "quote": c["quote"]}
+        for c in cited
+    ]
+
+
+def _differ_note(groups: int, numbers: bool) -> List[str]:
+    if groups < 2:
+        return []
+    if numbers:
+        return [f"注:{groups}个来源的口径不同,数字不一致,以上分别列出,未做合并。"]
+    return [f"注:以上来自{groups}个来源,说法各有侧重,分别列出。"]
+
+
+def role_buttons(kb: KnowledgeBase, intent: str) -> List[Dict[str, str]]:
+    return [{"title": r, "payload": f'/{intent}{{"role": "{r}"}}'} for r in kb.roles()]
+
+
+def example_buttons() -> List[Dict[str, str]]:
+    return [{"title": title, "payload": payload} for title, payload in EXAMPLES]
+
+
+# -- salary --------------------------------------------------------------------
 
 
 def amount(s: Salary) -> str:
@@ -37,10 +92,6 @@ def _salary_line(s: Salary) -> str:
     suffix = "以上" if "起" in s.qualifiers else ""
     note = f"({'、'.join(quals)})" if quals else ""
     return f"{where or '未区分城市和经验'}:{prefix}{amount(s)}{suffix}{note}"
-
-
-def citation(kb: KnowledgeBase, source_id: str) -> str:
-    return f"来源:《{kb.source(source_id).title}》"
 
 
 def salary_payload(kb: KnowledgeBase, role: str, salaries: Sequence[Salary]) -> Dict[str, Any]:
@@ -63,7 +114,12 @@ def salary_payload(kb: KnowledgeBase, role: str, salaries: Sequence[Salary]) -> 
             }
             for s in salaries
         ],
+        "sources": _sources_payload(kb, _cited(salaries)),
     }
+
+
+def _scope(role: str, tier: str | None, band: str | None) -> str:
+    return "".join(x for x in (tier and f"{tier}城市", band, role) if x)
 
 
 def salary_answer(
@@ -71,7 +127,7 @@ def salary_answer(
 ) -> Answer:
     """Every source's ranges for the role, grouped and cited; "not covered" if none."""
     salaries = kb.salaries(role, tier=tier, experience=band)
-    scope = "".join(x for x in (tier and f"{tier}城市", band and f"{band}", role) if x)
+    scope = _scope(role, tier, band)
     if not salaries:
         covered = "、".join(r for r in kb.roles() if kb.salaries(r))
         return Answer(f"知识库中没有{scope}的薪资信息。目前有薪资数据的岗位:{covered}。")
@@ -79,7 +135,175 @@ def salary_answer(
     lines = [f"{scope}的薪资:"]
     for source_id, items in groups.items():
         lines.extend(f"· {_salary_line(s)}" for s in items)
-        lines.append(f"  ——{citation(kb, source_id)}")
-    if len(groups) > 1:
-        lines.append(f"注:{len(groups)}个来源的口径不同,数字不一致,以上分别列出,未做合并。")
-    return Answer("\n".join(lines), salary_payload(kb, role, salaries))
+        lines.append(citation(kb, source_id))
+    lines += _differ_note(len(groups), numbers=True)
+    return Answer("\n".join(lines), salary_payload(kb, role, salaries), cited=_cited(salaries))
+
+
+# -- other topics --------------------------------------------------------------
+
+
+def _fact_line(f: Fact) -> str:
+    if f.topic == "holland":
+        rank = f"、{f.attrs['rank']}" if f.attrs.get("rank") else ""
+        return f"霍兰德代码 {f.value}({f.detail}{rank})"
+    if f.topic == "certification":
+        levels = "、".join(f.attrs.get("levels", []))
+        mandatory = {True: "(强制)", False: "(非强制)"}.get(f.attrs.get("mandatory"), "")
+        if f.attrs.get("none"):
+            mandatory = ""
+        return f"{f.value}" + (f"(等级:{levels})" if levels else "") + mandatory
+    if f.topic == "career_path":
+        years = ""
+        if f.attrs.get("min_years") is not None:
+            high = f.attrs.get("max_years")
+            years = (
+                f"({f.attrs['min_years']}-{high}年)" if high else f"({f.attrs['min_years']}年以上)"
+            )
+        return f"第{f.attrs.get('step', '?')}步 {f.value}{years}"
+    if f.attrs.get("kind") == "remedy":
+        return f"应对:{f.value}"
+    if f.detail and f.attrs.get("kind") != "listed" and f.detail != f.value:
+        return f"{f.value}:{f.detail}"
+    return f.value
+
+
+def _topic_facts(kb: KnowledgeBase, role: str, intent: str) -> List[Fact]:
+    return [f for topic in INTENT_TOPICS[intent] for f in kb.facts(role, topic)]
+
+
+def facts_answer(kb: KnowledgeBase, role: str, intent: str) -> Answer:
+    """A non-salary topic for a role, grouped by source and cited."""
+    facts = _topic_facts(kb, role, intent)
+    name = TOPIC_NAMES[intent]
+    if not facts:
+        covered = "、".join(r for r in kb.roles() if _topic_facts(kb, r, intent))
+        others = f"有{name}信息的岗位:{covered}。" if covered else f"目前所有文档都没有涉及{name}。"
+        return Answer(f"知识库中没有关于{role}{name}的内容。{others}")
+    groups = kb.by_source(facts)
+    lines = [f"{role}的{name}:"]
+    for source_id, items in groups.items():
+        shown = items[:MAX_ITEMS_PER_SOURCE]
+        lines.extend(f"· {_fact_line(f)}" for f in shown)
+        if len(items) > len(shown):
+            lines.append(f"· ……(该来源共{len(items)}条)")
+        lines.append(citation(kb, source_id))
+    lines += _differ_note(len(groups), numbers=False)
+    cited = _cited(facts)
+    payload = {
+        "type": "facts",
+        "topic": intent,
+        "role": role,
+        "sources": _sources_payload(kb, cited),
+    }
+    return Answer("\n".join(lines), payload, cited=cited)
+
+
+def answer(kb: KnowledgeBase, query: Query) -> Answer:
+    """The answer to a resolved query with a role and a topic."""
+    if not (query.role and query.topic):
+        raise ValueError(f"a query needs a role and a topic: {query}")
+    if query.topic == "ask_salary":
+        return salary_answer(kb, query.role, query.tier, query.band)
+    return facts_answer(kb, query.role, query.topic)
+
+
+# -- comparison and sources ----------------------------------------------------
+
+
+def compare_answer(kb: KnowledgeBase, roles: Sequence[str], intent: str = "ask_salary") -> Answer:
+    """Two or more roles side by side on one topic (salary unless asked otherwise)."""
+    parts = [answer(kb, Query(intent, role)) for role in roles]
+    title = "与".join(roles)
+    lines = [f"{title}对比({TOPIC_NAMES[intent]}):"]
+    for part in parts:
+        lines += ["", part.text]
+    if intent == "ask_salary":
+        periods = {
+            role: {s.period for s in kb.salaries(role)} for role in roles if kb.salaries(role)
+        }
+        described = [f"{r}多以{PERIOD_WORD[sorted(p)[-1]]}表述" for r, p in periods.items()]
+        if len({frozenset(p) for p in periods.values()}) > 1:
+            lines += ["", "注:" + "、".join(described) + ",单位不同,请勿直接比较数字。"]
+    cited = [c for part in parts for c in part.cited]
+    payloads = [part.payload for part in parts if part.payload]
+    return Answer("\n".join(lines), {"type": "comparison", "parts": payloads}, cited=cited)
+
+
+def sources_answer(kb: KnowledgeBase, cited: Sequence[Dict[str, str]]) -> Answer:
+    """The documents behind the last answer: title, publisher, date and a short quote."""
+    if not cited:
+        return Answer("还没有引用任何文档。先问一个问题,例如:客服主管工资多少?")
+    known = {s.id for s in kb.sources()}
+    first: Dict[str, Dict[str, str]] = {}
+    for c in cited:
+        if c["source"] in known:
+            first.setdefault(c["source"], c)
+    if not first:
+        return Answer("上一个回答引用的文档已不在知识库中。")
+    lines = ["上一个回答依据以下文档:"]
+    for source_id, c in first.items():
+        source = kb.source(source_id)
+        meta = "、".join(x for x in (source.publisher, source.date) if x)
+        lines.append(f"《{source.title}》" + (f"({meta})" if meta else ""))
+        quote = c["quote"]
+        short = quote if len(quote) <= QUOTE_CHARS else quote[:QUOTE_CHARS] + "……"
+        lines.append(f"  原文:“{short}”")
+    payload = {"type": "sources", "sources": _sources_payload(kb, list(first.values()))}
+    return Answer("\n".join(lines), payload)
+
+
+# -- not covered, clarification ------------------------------------------------
+
+
+def _covered() -> str:
+    return "、".join(TOPIC_NAMES.values())
+
+
+def not_covered_role(kb: KnowledgeBase, job: str) -> Answer:
+    roles = "、".join(kb.roles())
+    return Answer(f"抱歉,知识库只覆盖客服类岗位,没有关于{job}的资料。可以问这些岗位:{roles}。")
+
+
+def not_covered_place(kb: KnowledgeBase, place: str) -> Answer:
+    tiers = "、".join(kb.lexicon.tier_names())
+    return Answer(
+        f"抱歉,知识库没有{place}的资料,也不知道它属于哪一级城市。"
+        f"薪资按城市等级给出:{tiers}。可以换个说法,例如“二线城市客服主管工资多少”。"
+    )
+
+
+def out_of_scope(kb: KnowledgeBase) -> Answer:
+    roles = "、".join(kb.roles())
+    return Answer(
+        f"这个问题超出了我的范围。我只回答客服类岗位({roles})的:{_covered()}。",
+        buttons=example_buttons(),
+    )
+
+
+def ask_role(kb: KnowledgeBase, intent: str) -> Answer:
+    return Answer(f"您想了解哪个岗位的{TOPIC_NAMES[intent]}?", buttons=role_buttons(kb, intent))
+
+
+def ask_topic(role: str) -> Answer:
+    buttons = [
+        {"title": f"{role}的{TOPIC_NAMES[i]}", "payload": f'/{i}{{"role": "{role}"}}'}
+        for i in ("ask_salary", "ask_duties", "ask_certification", "ask_career_path")
+    ]
+    return Answer(f"您想了解{role}的哪方面?", buttons=buttons)
+
+
+def clarify(suggested_intents: Sequence[str], role: str | None) -> Answer:
+    """Low confidence: offer the likeliest readings instead of guessing."""
+    intents = [i for i in suggested_intents if i in TOPIC_NAMES][:3]
+    if not intents:
+        return Answer("抱歉,我没太明白。您可以这样问:", buttons=example_buttons())
+    subject = role or ""
+    buttons = [
+        {
+            "title": f"{subject}{TOPIC_NAMES[i]}",
+            "payload": f'/{i}{{"role": "{role}"}}' if role else f"/{i}",
+        }
+        for i in intents
+    ]
+    return Answer("抱歉,我没太明白。您是想问:", buttons=buttons)

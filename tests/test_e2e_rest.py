@@ -119,3 +119,30 @@ def test_alias_and_greeting(stack):
     assert "客服职业助手" in say(stack, "e2e-2", "你好")[0]["text"]
     text = say(stack, "e2e-2", "客户体验总监年薪多少")[0]["text"]
     assert "15万-25万元/年" in text
+
+
+def texts_of(replies: list) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def test_context_carries_across_turns(stack):
+    first = texts_of(say(stack, "e2e-3", "客服主管工资多少"))
+    assert "18000-30000元/月" in first
+    follow_up = texts_of(say(stack, "e2e-3", "那二线城市呢"))
+    assert follow_up.startswith("二线城市客服主管的薪资")
+    assert "13000-20000元/月" in follow_up and "18000-30000" not in follow_up
+    certs = texts_of(say(stack, "e2e-3", "要考什么证"))
+    assert certs.startswith("客服主管的证书") and "PMP" in certs
+    source = texts_of(say(stack, "e2e-3", "出处是哪里"))
+    assert "《客服主管职业发展前景深度分析" in source and "原文" in source
+
+
+def test_traditional_question_is_answered_in_traditional(stack):
+    reply = texts_of(say(stack, "e2e-4", "客服總監的薪資多少"))
+    assert "客服總監的薪資" in reply and "來源" in reply
+
+
+def test_uncovered_job_is_not_answered_with_a_number(stack):
+    say(stack, "e2e-5", "客服主管工资多少")
+    reply = texts_of(say(stack, "e2e-5", "程序员工资多少"))
+    assert "程序员" in reply and not any(ch.isdigit() for ch in reply)

@@ -1,0 +1,115 @@
+"""What a turn asks: intent, entities and remembered slots turned into one query.
+
+Kept free of Rasa so that it is tested directly; actions only pass in what the
+tracker holds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, List, Mapping, Tuple
+
+from bot.knowledge import KnowledgeBase
+
+# Question intent -> the store topics that answer it, in display order.
+INTENT_TOPICS: Dict[str, Tuple[str, ...]] = {
+    "ask_duties": ("duties",),
+    "ask_daily_routine": ("daily_routine",),
+    "ask_salary": ("salary",),
+    "ask_certification": ("certification",),
+    "ask_outlook": ("outlook",),
+    "ask_career_path": ("career_path",),
+    "ask_skills": ("skills", "training"),
+    "ask_personality_fit": ("holland", "traits"),
+    "ask_education": ("education",),
+    "ask_role_names": ("role_names",),
+    "ask_industries": ("industries",),
+    "ask_employers": ("employers",),
+    "ask_cities": ("cities",),
+    "ask_benefits": ("benefits",),
+    "ask_challenges": ("challenges",),
+    "ask_market_size": ("market_size",),
+}
+
+TOPIC_NAMES: Dict[str, str] = {
+    "ask_duties": "职责",
+    "ask_daily_routine": "典型的一天",
+    "ask_salary": "薪资",
+    "ask_certification": "证书",
+    "ask_outlook": "就业前景",
+    "ask_career_path": "晋升路径",
+    "ask_skills": "所需技能",
+    "ask_personality_fit": "性格适配",
+    "ask_education": "学历要求",
+    "ask_role_names": "岗位别称",
+    "ask_industries": "所属行业",
+    "ask_employers": "主要雇主",
+    "ask_cities": "需求城市",
+    "ask_benefits": "福利待遇",
+    "ask_challenges": "挑战与难点",
+    "ask_market_size": "从业规模",
+}
+
+# "拉萨市", "火星市": a named city. "城市" itself is the generic word, not a name.
+_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?<!城)市")
+
+
+@dataclass(frozen=True)
+class Query:
+    """One turn's question with the context carried from earlier turns."""
+
+    topic: str | None  # a question intent name, e.g. "ask_salary"
+    role: str | None = None
+    tier: str | None = None
+    band: str | None = None
+    other_role: str | None = None  # a job outside the field, e.g. 程序员
+    unknown_place: str | None = None  # a city the lexicon has no tier for
+
+
+def _values(entities: Iterable[Mapping[str, Any]], name: str) -> List[str]:
+    return [str(e["value"]) for e in entities if e.get("entity") == name and e.get("value")]
+
+
+def _known(canonical, value: Any) -> str | None:
+    """A remembered slot value in canonical form, or None if it means nothing known."""
+    return canonical(str(value)) if value else None
+
+
+def roles_in(kb: KnowledgeBase, entities: Iterable[Mapping[str, Any]]) -> List[str]:
+    """Canonical roles named by a turn's entities, in order, without repeats."""
+    roles: List[str] = []
+    for value in _values(entities, "role"):
+        role = kb.resolve_role(value)
+        if role and role not in roles:
+            roles.append(role)
+    return roles
+
+
+def resolve(
+    kb: KnowledgeBase,
+    intent: str | None,
+    text: str,
+    entities: Iterable[Mapping[str, Any]],
+    slots: Mapping[str, Any],
+) -> Query:
+    """The query for this turn: what the message says wins over what was said before."""
+    entities = list(entities)
+    lex = kb.lexicon
+    roles = roles_in(kb, entities)
+    role = roles[-1] if roles else _known(kb.resolve_role, slots.get("role"))
+    tier = _known(lex.find_tier, slots.get("city_tier"))
+    for value in _values(entities, "city_tier"):
+        tier = lex.find_tier(value) or tier
+    for value in _values(entities, "city"):
+        tier = lex.city_tier(value) or lex.find_tier(value) or tier
+    band = _known(lex.band_for_user, slots.get("experience"))
+    for value in _values(entities, "experience"):
+        band = lex.band_for_user(value) or band
+    topic = intent if intent in INTENT_TOPICS else slots.get("topic")
+    other = None if roles else lex.other_role(text)
+    place = next(
+        (m.group(1) for m in _PLACE.finditer(text) if lex.find_tier(m.group(1)) is None),
+        None,
+    )
+    return Query(topic, role, tier, band, other, place)

@@ -1,0 +1,215 @@
+"""action_answer: every topic, context across turns, clarification and not-covered."""
+
+import re
+
+from actions.actions import ActionAnswer
+from bot import render
+from tests.actions.conftest import ent, make_tracker, slot_events, texts
+
+
+async def run(dispatcher, domain, **kwargs):
+    return await ActionAnswer().run(dispatcher, make_tracker(**kwargs), domain)
+
+
+async def test_salary_for_role_cites_every_source(dispatcher, domain):
+    events = await run(
+        dispatcher,
+        domain,
+        text="客服主管工资多少",
+        intent="ask_salary",
+        entities=[ent("role", "客服主管")],
+        slots={"role": "客服主管"},
+    )
+    text = texts(dispatcher)
+    assert "18000-30000元/月" in text
+    assert "来源:《客服主管职业发展前景深度分析" in text
+    assert "来源:《客服管理师》" in text and "来源:《客服岗名称是什么》" in text
+    assert "数字不一致" in text
+    payload = dispatcher.messages[1]["custom"]
+    assert payload["type"] == "salary_ranges" and payload["role"] == "客服主管"
+    assert {r["source_id"] for r in payload["ranges"]} == {
+        "kefu-zhuguan-outlook",
+        "kefu-guanlishi",
+        "kefu-job-titles",
+    }
+    slots = slot_events(events)
+    assert slots["role"] == "客服主管" and slots["topic"] == "ask_salary"
+    assert {c["source"] for c in slots["last_sources"]} == {
+        "kefu-zhuguan-outlook",
+        "kefu-guanlishi",
+        "kefu-job-titles",
+    }
+
+
+async def test_tier_follow_up_keeps_role_and_topic(dispatcher, domain):
+    events = await run(
+        dispatcher,
+        domain,
+        text="那二线城市呢",
+        intent="inform",
+        entities=[ent("city_tier", "二线")],
+        slots={"role": "客服主管", "topic": "ask_salary", "city_tier": "二线"},
+    )
+    text = texts(dispatcher)
+    assert text.startswith("二线城市客服主管的薪资")
+    assert "二线城市、入门级(0-2年经验):6000-9000元/月" in text
+    assert "8000-12000" not in text  # the 一线 row is not this answer
+    assert slot_events(events)["city_tier"] == "二线"
+
+
+async def test_city_maps_to_tier_and_years_to_band(dispatcher, domain):
+    events = await run(
+        dispatcher,
+        domain,
+        text="在深圳干了4年客服主管能拿多少",
+        intent="ask_salary",
+        entities=[ent("city", "深圳"), ent("experience", "4年"), ent("role", "客服主管")],
+        slots={"role": "客服主管", "experience": "4年"},
+    )
+    text = texts(dispatcher)
+    assert "一线城市、中级(3-5年经验):12000-18000元/月" in text
+    assert "9000-13000" not in text
+    slots = slot_events(events)
+    assert (slots["city_tier"], slots["experience"]) == ("一线", "中级")
+
+
+async def test_next_topic_uses_remembered_role(dispatcher, domain):
+    await run(
+        dispatcher,
+        domain,
+        text="要考什么证",
+        intent="ask_certification",
+        slots={"role": "客服主管", "topic": "ask_salary"},
+    )
+    text = texts(dispatcher)
+    assert text.startswith("客服主管的证书")
+    assert "项目管理专业人士(PMP)" in text
+
+
+async def test_new_role_replaces_old(dispatcher, domain):
+    events = await run(
+        dispatcher,
+        domain,
+        text="客服总监呢",
+        intent="inform",
+        entities=[ent("role", "客服总监")],
+        slots={"role": "客服总监", "topic": "ask_certification"},
+    )
+    assert texts(dispatcher).startswith("客服总监的证书")
+    assert "无强制性证书" in texts(dispatcher)
+    assert slot_events(events)["role"] == "客服总监"
+
+
+async def test_question_without_role_asks_with_buttons_and_remembers_topic(dispatcher, domain):
+    events = await run(dispatcher, domain, text="要什么学历", intent="ask_education")
+    (message,) = dispatcher.messages
+    assert message["text"] == "您想了解哪个岗位的学历要求?"
+    assert [b["title"] for b in message["buttons"]] == [
+        "客服专员",
+        "客服主管",
+        "客服经理",
+        "客服总监",
+        "客户服务管理师",
+    ]
+    assert message["buttons"][1]["payload"] == '/ask_education{"role": "客服主管"}'
+    assert slot_events(events)["topic"] == "ask_education"
+
+
+async def test_bare_role_answers_the_pending_question(dispatcher, domain):
+    await run(
+        dispatcher,
+        domain,
+        text="客服总监",
+        intent="inform",
+        entities=[ent("role", "客服总监")],
+        slots={"role": "客服总监", "topic": "ask_education"},
+    )
+    assert "本科及以上学历" in texts(dispatcher)
+
+
+async def test_uncovered_job_gets_no_number_and_keeps_context(dispatcher, domain):
+    events = await run(
+        dispatcher,
+        domain,
+        text="程序员工资多少",
+        intent="ask_salary",
+        slots={"role": "客服主管"},
+    )
+    text = texts(dispatcher)
+    assert "没有关于程序员的资料" in text
+    assert not re.search(r"\d", text)
+    assert "role" not in slot_events(events)
+
+
+async def test_unknown_city_is_not_covered(dispatcher, domain):
+    await run(
+        dispatcher,
+        domain,
+        text="火星市客服主管工资多少",
+        intent="ask_salary",
+        entities=[ent("role", "客服主管")],
+        slots={"role": "客服主管"},
+    )
+    text = texts(dispatcher)
+    assert "没有火星的资料" in text and not re.search(r"\d", text)
+
+
+async def test_topic_not_in_the_documents_says_so(dispatcher, domain):
+    await run(
+        dispatcher,
+        domain,
+        text="客服专员有什么福利",
+        intent="ask_benefits",
+        entities=[ent("role", "客服专员")],
+        slots={"role": "客服专员"},
+    )
+    text = texts(dispatcher)
+    assert text.startswith("知识库中没有关于客服专员福利待遇的内容")
+    assert "客服总监" in text
+
+
+async def test_traditional_question_gets_traditional_answer(dispatcher, domain):
+    events = await run(
+        dispatcher,
+        domain,
+        text="客服總監的證書",
+        intent="ask_certification",
+        entities=[ent("role", "客服总监")],
+        slots={"role": "客服总监"},
+        script="traditional",
+    )
+    text = texts(dispatcher)
+    assert "客服總監的證書" in text and "來源" in text
+    assert slot_events(events)["script"] == "traditional"
+
+
+async def test_every_topic_answers_for_its_richest_role(dispatcher, domain):
+    cases = {
+        "ask_duties": ("客服总监", "战略规划"),
+        "ask_daily_routine": ("客服总监", "早晨"),
+        "ask_outlook": ("客服主管", "年均5%-8%"),
+        "ask_career_path": ("客服主管", "第4步 客服总监(8年以上)"),
+        "ask_skills": ("客服总监", "数据分析能力"),
+        "ask_personality_fit": ("客服主管", "霍兰德代码 S(社交型、优先)"),
+        "ask_education": ("客服主管", "本科及以上学历"),
+        "ask_role_names": ("客服总监", "客户体验总监"),
+        "ask_industries": ("客服主管", "旅游酒店业"),
+        "ask_employers": ("客服总监", "大型互联网公司"),
+        "ask_cities": ("客服总监", "深圳"),
+        "ask_benefits": ("客服总监", "年度奖金"),
+        "ask_challenges": ("客服总监", "应对:建立有效的投诉处理机制"),
+        "ask_market_size": ("客户服务管理师", "超过100万人"),
+    }
+    for intent, (role, expected) in cases.items():
+        dispatcher.messages.clear()
+        await run(dispatcher, domain, text="?", intent=intent, slots={"role": role})
+        text = texts(dispatcher)
+        assert expected in text, (intent, text)
+        assert "——来源:《" in text, intent
+
+
+async def test_missing_store_gets_a_polite_reply(dispatcher, domain, tmp_path, monkeypatch):
+    monkeypatch.setenv("KNOWLEDGE_DB", str(tmp_path / "gone.db"))
+    events = await run(dispatcher, domain, text="客服主管工资", intent="ask_salary")
+    assert events == []
+    assert texts(dispatcher) == render.NOT_AVAILABLE

@@ -1,0 +1,100 @@
+"""compare, sources, out of scope and clarification."""
+
+import re
+
+from actions.actions import (
+    ActionAnswerSource,
+    ActionClarify,
+    ActionCompareRoles,
+    ActionOutOfScope,
+)
+from tests.actions.conftest import ent, make_tracker, slot_events, texts
+
+
+async def test_compare_salary_notes_monthly_vs_annual(dispatcher, domain):
+    events = await ActionCompareRoles().run(
+        dispatcher,
+        make_tracker(
+            "客服主管和客服总监哪个工资高",
+            "compare_roles",
+            [ent("role", "客服主管"), ent("role", "客服总监")],
+        ),
+        domain,
+    )
+    text = texts(dispatcher)
+    assert text.startswith("客服主管与客服总监对比(薪资)")
+    assert "18000-30000元/月" in text and "15万-25万元/年" in text
+    assert "客服主管多以月薪表述" in text and "客服总监多以年薪表述" in text
+    assert dispatcher.messages[-1]["custom"]["type"] == "comparison"
+    assert slot_events(events)["last_sources"]
+
+
+async def test_compare_with_one_named_role_uses_the_current_one(dispatcher, domain):
+    await ActionCompareRoles().run(
+        dispatcher,
+        make_tracker(
+            "跟客服经理比证书呢", "compare_roles", [ent("role", "客服经理")], {"role": "客服总监"}
+        ),
+        domain,
+    )
+    assert texts(dispatcher).startswith("客服总监与客服经理对比(证书)")
+
+
+async def test_compare_without_two_roles_asks(dispatcher, domain):
+    await ActionCompareRoles().run(dispatcher, make_tracker("对比一下", "compare_roles"), domain)
+    assert "两个岗位" in texts(dispatcher)
+
+
+async def test_source_names_documents_with_publisher_date_and_quote(dispatcher, domain):
+    cited = [
+        {"source": "kefu-job-titles", "quote": "薪资范围通常在月薪20000-40000元之间"},
+        {
+            "source": "kefu-guanlishi",
+            "quote": "而一些大企业的“客户服务主管、客户服务及管理高级专员”税后月收入约为1万元。",
+        },
+    ]
+    await ActionAnswerSource().run(
+        dispatcher, make_tracker("出处是哪里", "ask_source", slots={"last_sources": cited}), domain
+    )
+    text = texts(dispatcher)
+    assert "《客服岗名称是什么》(含义网、2026-01-31)" in text
+    assert "原文:“薪资范围通常在月薪20000-40000元之间”" in text
+    assert "《客服管理师》" in text
+    panel = dispatcher.messages[-1]["custom"]["sources"]
+    assert [p["id"] for p in panel] == ["kefu-job-titles", "kefu-guanlishi"]
+
+
+async def test_source_before_any_answer(dispatcher, domain):
+    await ActionAnswerSource().run(dispatcher, make_tracker("来源?", "ask_source"), domain)
+    assert "还没有引用" in texts(dispatcher)
+
+
+async def test_out_of_scope_lists_what_is_covered_without_numbers(dispatcher, domain):
+    await ActionOutOfScope().run(dispatcher, make_tracker("今天天气怎么样", "out_of_scope"), domain)
+    text = texts(dispatcher)
+    assert "超出了我的范围" in text and "客服主管" in text and "薪资" in text
+    assert not re.search(r"\d", text)
+    assert dispatcher.messages[0]["buttons"]
+
+
+async def test_out_of_scope_names_an_uncovered_job(dispatcher, domain):
+    await ActionOutOfScope().run(dispatcher, make_tracker("律师怎么样", "out_of_scope"), domain)
+    assert "没有关于律师的资料" in texts(dispatcher)
+
+
+async def test_clarify_offers_the_likeliest_questions(dispatcher, domain):
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "ask_skills", "confidence": 0.3},
+        {"name": "ask_education", "confidence": 0.2},
+        {"name": "greet", "confidence": 0.1},
+    ]
+    await ActionClarify().run(
+        dispatcher,
+        make_tracker("那个", "nlu_fallback", slots={"role": "客服经理"}, intent_ranking=ranking),
+        domain,
+    )
+    (message,) = dispatcher.messages
+    assert message["text"] == "抱歉,我没太明白。您是想问:"
+    assert [b["title"] for b in message["buttons"]] == ["客服经理所需技能", "客服经理学历要求"]
+    assert message["buttons"][0]["payload"] == '/ask_skills{"role": "客服经理"}'

@@ -1,0 +1,53 @@
+import pytest
+
+from bot.knowledge import TOPICS
+from bot.query import INTENT_TOPICS, TOPIC_NAMES, resolve
+
+
+def e(entity, value):
+    return {"entity": entity, "value": value}
+
+
+@pytest.mark.parametrize(
+    "entities, slots, expected",
+    [
+        ([e("role", "客户体验总监")], {}, ("客服总监", None, None)),
+        ([e("city", "深圳")], {"role": "客服主管"}, ("客服主管", "一线", None)),
+        ([e("city_tier", "新一线城市")], {}, (None, "二线", None)),
+        ([e("experience", "干了")], {"experience": "中级"}, (None, None, "中级")),
+        ([e("experience", "两年多")], {}, (None, None, "中级")),
+        ([e("experience", "应届生")], {}, (None, None, "入门")),
+        ([e("experience", "5年以上")], {}, (None, None, "资深")),
+        (
+            [],
+            {"role": "客服组长", "city_tier": "二线城市", "experience": "4年"},
+            ("客服主管", "二线", "中级"),
+        ),
+        ([e("role", "客服主管"), e("role", "客服总监")], {}, ("客服总监", None, None)),
+    ],
+)
+def test_entities_win_over_slots_and_are_canonical(kb, entities, slots, expected):
+    q = resolve(kb, "ask_salary", "", entities, slots)
+    assert (q.role, q.tier, q.band) == expected
+
+
+def test_topic_comes_from_the_intent_or_the_remembered_question(kb):
+    assert resolve(kb, "ask_skills", "", [], {"topic": "ask_salary"}).topic == "ask_skills"
+    assert resolve(kb, "inform", "", [], {"topic": "ask_salary"}).topic == "ask_salary"
+    assert resolve(kb, "inform", "", [], {}).topic is None
+
+
+def test_uncovered_job_and_place(kb):
+    assert resolve(kb, "ask_salary", "程序员工资多少", [], {}).other_role == "程序员"
+    assert (
+        resolve(kb, "ask_salary", "客服主管和程序员", [e("role", "客服主管")], {}).other_role
+        is None
+    )
+    assert resolve(kb, "ask_salary", "拉萨市客服工资", [], {}).unknown_place == "拉萨"
+    assert resolve(kb, "ask_salary", "哪个城市客服工资高", [], {}).unknown_place is None
+    assert resolve(kb, "ask_salary", "小城市客服工资", [], {}).unknown_place is None
+
+
+def test_every_question_intent_maps_to_store_topics_and_a_name():
+    assert set(INTENT_TOPICS) == set(TOPIC_NAMES)
+    assert all(set(topics) <= set(TOPICS) for topics in INTENT_TOPICS.values())
