@@ -23,7 +23,7 @@ KB_INPUTS := bot/knowledge/sources $(wildcard bot/knowledge/sources/*) bot/knowl
 MODEL := models/kefu.tar.gz
 TRAIN_INPUTS := config.yml domain.yml $(wildcard bot/nlu/*.py) $(shell find data -type f -name '*.yml' 2>/dev/null)
 
-.PHONY: help install kb train run shell test lint format validate evaluate test-stories bench-kb lock clean
+.PHONY: help install kb train run shell test lint format validate evaluate test-stories bench-kb bench-rest lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -90,6 +90,9 @@ test: lint validate $(MODEL) ## everything CI runs: lint, data validation, pytes
 
 bench-kb: $(KB) ## time the knowledge-base build and typical queries
 	$(BIN)/python -m benchmarks.kb_bench
+
+bench-rest: $(MODEL) ## one user's REST reply latency over a multi-turn conversation
+	$(BIN)/python -m benchmarks.rest_latency
 
 lock: ## re-pin requirements.lock from requirements.in in a scratch venv
 	rm -rf build/lock-venv && $(BASE_PYTHON) -m venv build/lock-venv

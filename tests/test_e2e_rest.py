@@ -2,109 +2,17 @@
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import ExitStack
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-MODEL = ROOT / "models" / "kefu.tar.gz"
-BIN = Path(sys.executable).parent
+from scripts.stack import running_stack, say
 
 pytestmark = pytest.mark.e2e
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{proc.args} exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(url)
-
-
 @pytest.fixture(scope="module")
 def stack(seeds, tmp_path_factory):
-    assert MODEL.exists(), "train first: make train"
-    tmp = tmp_path_factory.mktemp("stack")
-    action_port, rasa_port = free_port(), free_port()
-    endpoints = tmp / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tmp / "tracker.db"}"\n',
-        encoding="utf-8",
-    )
-    env = dict(os.environ, KNOWLEDGE_DB=str(seeds.store), SANIC_HOST="127.0.0.1")
-    with ExitStack() as stack:
-        logs = [stack.enter_context(open(tmp / n, "w")) for n in ("actions.log", "rasa.log")]
-        yield from _serve(logs, env, action_port, rasa_port, endpoints)
-
-
-def _serve(logs, env, action_port, rasa_port, endpoints):
-    procs = [
-        subprocess.Popen(
-            [BIN / "rasa", "run", "actions", "--actions", "actions", "--port", str(action_port)],
-            cwd=ROOT,
-            env=env,
-            stdout=logs[0],
-            stderr=subprocess.STDOUT,
-        ),
-        subprocess.Popen(
-            [
-                BIN / "rasa",
-                "run",
-                "--model",
-                str(MODEL),
-                "--port",
-                str(rasa_port),
-                "--interface",
-                "127.0.0.1",
-                "--credentials",
-                str(ROOT / "credentials.yml"),
-                "--endpoints",
-                str(endpoints),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=logs[1],
-            stderr=subprocess.STDOUT,
-        ),
-    ]
-    try:
-        wait_until_up(f"http://127.0.0.1:{action_port}/health", procs[0])
-        wait_until_up(f"http://127.0.0.1:{rasa_port}/", procs[1])
-        yield f"http://127.0.0.1:{rasa_port}"
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            proc.wait(timeout=30)
-
-
-def say(base: str, sender: str, text: str) -> list:
-    body = json.dumps({"sender": sender, "message": text}).encode()
-    req = urllib.request.Request(
-        f"{base}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        return json.loads(resp.read())
+    with running_stack(tmp_path_factory.mktemp("stack"), seeds.store) as running:
+        yield running.url
 
 
 def test_salary_question_is_answered_from_the_fact_store(stack):

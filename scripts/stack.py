@@ -1,0 +1,129 @@
+"""Start the real action server and Rasa server on free loopback ports, for tests and benchmarks.
+
+`make run` uses honcho and the fixed ports; this starts the same two commands
+with private ports, tracker store and fact store, so it never collides with a
+running assistant.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = ROOT / "models" / "kefu.tar.gz"
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 120) -> float:
+    """Seconds until `url` answers; raises if the process dies or time runs out."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{proc.args} exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return time.monotonic() - started
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(url)
+
+
+@dataclass
+class Stack:
+    url: str
+    action_url: str
+    workdir: Path
+    rasa_ready_s: float
+    actions_ready_s: float
+
+
+@contextmanager
+def running_stack(workdir: Path, store: Path, model: Path = MODEL) -> Iterator[Stack]:
+    """The two servers, up and answering; both are stopped on exit."""
+    if not model.exists():
+        raise FileNotFoundError(f"{model} is missing: run `make train` first")
+    action_port, rasa_port = free_port(), free_port()
+    endpoints = workdir / "endpoints.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n',
+        encoding="utf-8",
+    )
+    env = dict(os.environ, KNOWLEDGE_DB=str(store), SANIC_HOST="127.0.0.1")
+    commands = {
+        "actions": [
+            BIN / "rasa",
+            "run",
+            "actions",
+            "--actions",
+            "actions",
+            "--port",
+            str(action_port),
+        ],
+        "rasa": [
+            BIN / "rasa",
+            "run",
+            "--model",
+            str(model),
+            "--port",
+            str(rasa_port),
+            "--interface",
+            "127.0.0.1",
+            "--credentials",
+            str(ROOT / "credentials.yml"),
+            "--endpoints",
+            str(endpoints),
+        ],
+    }
+    with ExitStack() as stack:
+        procs = {}
+        for name, command in commands.items():
+            log = stack.enter_context(open(workdir / f"{name}.log", "w"))
+            procs[name] = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+            stack.callback(_stop, procs[name])
+        actions_s = wait_until_up(f"http://127.0.0.1:{action_port}/health", procs["actions"])
+        rasa_s = wait_until_up(f"http://127.0.0.1:{rasa_port}/", procs["rasa"])
+        yield Stack(
+            f"http://127.0.0.1:{rasa_port}",
+            f"http://127.0.0.1:{action_port}",
+            workdir,
+            rasa_s,
+            actions_s,
+        )
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def say(url: str, sender: str, text: str, timeout: float = 30) -> list:
+    """One message through the REST channel; the bot's replies."""
+    body = json.dumps({"sender": sender, "message": text}).encode()
+    request = urllib.request.Request(
+        f"{url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read())
