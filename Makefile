@@ -16,6 +16,7 @@ BASE_PYTHON := $(PYENV_ROOT)/versions/$(PY_VERSION)/bin/python
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
+NPM_STAMP := node_modules/.installed-$(shell sha256sum package-lock.json | cut -c1-16)
 
 KB := build/knowledge.db
 KB_INPUTS := bot/knowledge/sources $(wildcard bot/knowledge/sources/*) bot/knowledge/lexicon.yml \
@@ -23,12 +24,21 @@ KB_INPUTS := bot/knowledge/sources $(wildcard bot/knowledge/sources/*) bot/knowl
 MODEL := models/kefu.tar.gz
 TRAIN_INPUTS := config.yml domain.yml $(wildcard bot/nlu/*.py) $(shell find data -type f -name '*.yml' 2>/dev/null)
 
-.PHONY: help install kb train run shell test lint format validate evaluate test-stories bench-kb bench-rest lock clean
+.PHONY: help install browser kb train run shell test lint format validate evaluate test-stories bench-kb bench-rest bench-widget lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-install: $(STAMP) ## create .venv from requirements.lock (skipped when already done)
+install: $(STAMP) $(NPM_STAMP) ## create .venv and node_modules from their locks (skipped when done)
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+browser: ## Debian's chromium and CJK fonts for the browser tests (apt; needs root or sudo)
+	@if command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then :; else \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-noto-cjk; fi
 
 $(STAMP): requirements.lock
 	@test -x "$(BASE_PYTHON)" || { \
@@ -52,10 +62,11 @@ $(MODEL): $(KB) $(TRAIN_INPUTS)
 	$(BIN)/rasa train --fixed-model-name kefu --out models
 	@touch $@
 
-run: $(MODEL) ## install, build, train if needed, then start the action server and Rasa
+run: $(MODEL) $(NPM_STAMP) ## install, build, train if needed, then start everything
 	@mkdir -p var
 	@echo "Rasa server:    http://localhost:5005  (REST: POST /webhooks/rest/webhook)"
-	@echo "Action server:  http://127.0.0.1:5055  (Ctrl-C stops both)"
+	@echo "Action server:  http://127.0.0.1:5055"
+	@echo "Web page:       http://localhost:8080  (the demo careers page with the widget; Ctrl-C stops all)"
 	$(BIN)/honcho start -f Procfile
 
 shell: $(MODEL) ## start the action server and talk to the bot with rasa shell
@@ -83,7 +94,7 @@ test-stories: $(MODEL) ## end-to-end test conversations, failing on any wrong pr
 	$(BIN)/rasa test core --stories tests/test_stories.yml --model $(MODEL) \
 	  --e2e --fail-on-prediction-errors --out results/stories --no-plot
 
-test: lint validate $(MODEL) ## everything CI runs: lint, data validation, pytest, NLU and story tests
+test: lint validate $(MODEL) $(NPM_STAMP) browser ## everything CI runs: lint, data validation, pytest, NLU and story tests
 	$(BIN)/pytest
 	$(MAKE) --no-print-directory evaluate
 	$(MAKE) --no-print-directory test-stories
@@ -93,6 +104,9 @@ bench-kb: $(KB) ## time the knowledge-base build and typical queries
 
 bench-rest: $(MODEL) ## one user's REST reply latency over a multi-turn conversation
 	$(BIN)/python -m benchmarks.rest_latency
+
+bench-widget: $(MODEL) $(NPM_STAMP) browser ## the widget's gzip size, time to ready and to answer
+	$(BIN)/python -m benchmarks.widget_bench
 
 lock: ## re-pin requirements.lock from requirements.in in a scratch venv
 	rm -rf build/lock-venv && $(BASE_PYTHON) -m venv build/lock-venv

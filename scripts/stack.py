@@ -17,7 +17,7 @@ import urllib.request
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Dict, Iterator, Sequence
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "kefu.tar.gz"
@@ -51,10 +51,13 @@ class Stack:
     workdir: Path
     rasa_ready_s: float
     actions_ready_s: float
+    procs: Dict[str, subprocess.Popen]
 
 
 @contextmanager
-def running_stack(workdir: Path, store: Path, model: Path = MODEL) -> Iterator[Stack]:
+def running_stack(
+    workdir: Path, store: Path, model: Path = MODEL, cors: Sequence[str] = ()
+) -> Iterator[Stack]:
     """The two servers, up and answering; both are stopped on exit."""
     if not model.exists():
         raise FileNotFoundError(f"{model} is missing: run `make train` first")
@@ -66,31 +69,15 @@ def running_stack(workdir: Path, store: Path, model: Path = MODEL) -> Iterator[S
         encoding="utf-8",
     )
     env = dict(os.environ, KNOWLEDGE_DB=str(store), SANIC_HOST="127.0.0.1")
+    rasa = str(BIN / "rasa")
     commands = {
-        "actions": [
-            BIN / "rasa",
-            "run",
-            "actions",
-            "--actions",
-            "actions",
-            "--port",
-            str(action_port),
-        ],
+        "actions": [rasa, "run", "actions", "--actions", "actions", "--port", str(action_port)],
         "rasa": [
-            BIN / "rasa",
-            "run",
-            "--model",
-            str(model),
-            "--port",
-            str(rasa_port),
-            "--interface",
-            "127.0.0.1",
-            "--credentials",
-            str(ROOT / "credentials.yml"),
-            "--endpoints",
-            str(endpoints),
+            rasa, "run", "--interface", "127.0.0.1", "--model", str(model),
+            "--port", str(rasa_port), "--credentials", str(ROOT / "credentials.yml"),
+            "--endpoints", str(endpoints), *(["--cors", *cors] if cors else []),
         ],
-    }
+    }  # fmt: skip
     with ExitStack() as stack:
         procs = {}
         for name, command in commands.items():
@@ -107,7 +94,24 @@ def running_stack(workdir: Path, store: Path, model: Path = MODEL) -> Iterator[S
             workdir,
             rasa_s,
             actions_s,
+            procs,
         )
+
+
+@contextmanager
+def running_web(workdir: Path, rasa_url: str, port: int = 0) -> Iterator[str]:
+    """The widget's web app on a loopback port (a free one by default); yields its base URL."""
+    port = port or free_port()
+    env = dict(os.environ, RASA_URL=rasa_url, WEB_HOST="127.0.0.1", WEB_PORT=str(port))
+    with open(workdir / "web.log", "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.web"], cwd=ROOT, env=env, stdout=log, stderr=log
+        )
+        try:
+            wait_until_up(f"http://127.0.0.1:{port}/healthz", proc, timeout=30)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            _stop(proc)
 
 
 def _stop(proc: subprocess.Popen) -> None:
