@@ -19,13 +19,12 @@ from playwright.sync_api import sync_playwright
 
 from bot.knowledge.paths import store_path
 from bot.web.app import STATIC_DIR, VENDOR
+from scripts.browser import CHROMIUM_ARGS, wait_until_ready
 from scripts.stack import free_port, running_stack, running_web
 
 ASSETS = [STATIC_DIR / "widget.js", STATIC_DIR / "widget.css", *VENDOR.values()]
 QUESTIONS = ["客服主管工资多少", "要考什么证", "那二线城市呢", "客服总监的职责", "出处是哪里"]
 LOADS = 5
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip
 
 
 def gzip_size(path: Path) -> int:
@@ -45,19 +44,21 @@ def main() -> None:
             running_stack(workdir, store_path(), cors=[origin]) as stack,
             running_web(workdir, stack.url, web_port) as web,
         ):
-            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
+            browser = p.chromium.launch(
+                executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
+            )
             ready = []
             for _ in range(LOADS):
                 context = browser.new_context()
                 page = context.new_page()
                 started = time.perf_counter()
                 page.goto(web)
-                page.wait_for_function("window.KefuWidget && window.KefuWidget.ready")
+                wait_until_ready(page)
                 ready.append((time.perf_counter() - started) * 1000)
                 context.close()
             page = browser.new_context().new_page()
             page.goto(web)
-            page.wait_for_function("window.KefuWidget && window.KefuWidget.ready")
+            wait_until_ready(page)
             page.click(".kefu-launcher")
             page.wait_for_selector(".kefu-msg.kefu-bot")
             answers = []
@@ -66,9 +67,7 @@ def main() -> None:
                 page.fill(".kefu-input", question)
                 started = time.perf_counter()
                 page.press(".kefu-input", "Enter")
-                page.wait_for_function(
-                    f"document.querySelectorAll('.kefu-msg.kefu-bot').length > {before}"
-                )
+                page.locator(".kefu-msg.kefu-bot").nth(before).wait_for()
                 answers.append((time.perf_counter() - started) * 1000)
             browser.close()
     report("page load until widget ready", ready)

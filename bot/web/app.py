@@ -12,7 +12,7 @@ import html
 import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Dict
 from urllib.parse import urlsplit
 
 from sanic import Sanic, response
@@ -69,7 +69,7 @@ def _file(path: Path, cache: str) -> HTTPResponse:
     )
 
 
-def _static_path(name: str) -> Optional[Path]:
+def _static_path(name: str) -> Path | None:
     """A file under static/, or None for anything else (no traversal, no directories)."""
     candidate = (STATIC_DIR / name).resolve()
     if STATIC_DIR.resolve() not in candidate.parents or not candidate.is_file():

@@ -7,20 +7,12 @@ import shutil
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from scripts.browser import CHROMIUM_ARGS, wait_until_ready
 from scripts.stack import ROOT, free_port, running_stack, running_web
 
 pytestmark = pytest.mark.e2e
 
 SCREENSHOTS = ROOT / "results" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 TIMEOUT_MS = 30_000
 
 
@@ -49,7 +41,7 @@ def browser():
 
 def open_widget(page: Page, url: str) -> None:
     page.goto(url)
-    page.wait_for_function("window.KefuWidget && window.KefuWidget.ready", timeout=TIMEOUT_MS)
+    wait_until_ready(page)
     page.click(".kefu-launcher")
     expect(page.locator(".kefu-panel")).to_be_visible()
 
@@ -89,7 +81,7 @@ def test_widget_conversation_in_the_browser(servers, browser):
     )
 
     page.reload()
-    page.wait_for_function("window.KefuWidget && window.KefuWidget.ready", timeout=TIMEOUT_MS)
+    wait_until_ready(page)
     if not page.locator(".kefu-panel").is_visible():
         page.click(".kefu-launcher")
     expect(page.locator(".kefu-msg.kefu-bot", has_text="客服总监的证书")).to_be_visible()
