@@ -18,6 +18,9 @@ def e(entity, value):
         ([e("experience", "两年多")], {}, (None, None, "中级")),
         ([e("experience", "应届生")], {}, (None, None, "入门")),
         ([e("experience", "5年以上")], {}, (None, None, "资深")),
+        ([e("experience", "五六年")], {}, (None, None, "资深")),
+        ([e("experience", "三四年")], {}, (None, None, "中级")),
+        ([e("experience", "三到五年")], {}, (None, None, "中级")),
         (
             [],
             {"role": "客服组长", "city_tier": "二线城市", "experience": "4年"},

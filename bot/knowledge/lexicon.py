@@ -33,14 +33,17 @@ _USER_YEARS = re.compile(
 )
 
 
-def _number(text: str) -> int:
-    """An arabic or Chinese numeral up to 99."""
+def _numbers(text: str) -> Tuple[int, int | None]:
+    """An arabic or Chinese numeral up to 99, or a colloquial pair such as 五六 (5 to 6)."""
     if text.isdigit():
-        return int(text)
+        return int(text), None
     if "十" in text:
         tens, _, ones = text.partition("十")
-        return _CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(ones, 0)
-    return _CN_DIGITS[text]
+        return _CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(ones, 0), None
+    digits = [_CN_DIGITS[ch] for ch in text if ch in _CN_DIGITS]
+    if len(digits) != len(text) or not digits:
+        raise ValueError(f"not a numeral: {text!r}")
+    return digits[0], (digits[-1] if len(digits) > 1 else None)
 
 
 _YEARS = re.compile(r"(\d+)\s*(?:-|~|至|到)\s*(\d+)\s*年|(\d+)\s*年以上")
@@ -209,10 +212,11 @@ class Lexicon:
         return None
 
     def _band_range(self, low: int, high: int) -> str | None:
+        """A stated band ("3-5年" is 中级), else the band of the range's middle (五六年 -> 资深)."""
         for band in self.bands:
             if band.low == low and band.high == high:
                 return band.name
-        return self.band_for_years(low)
+        return self.band_for_years((low + high) / 2)
 
     def _band_open(self, low: int) -> str | None:
         for band in self.bands:
@@ -221,7 +225,7 @@ class Lexicon:
         return self.band_for_years(low)
 
     def band_for_user(self, value: str) -> str | None:
-        """Band for what a user said: a band word, "4年", "3到5年", "三年", "5年以上"."""
+        """Band for what a user said: a band word, "4年", "3到5年", "三年", "五六年", "5年以上"."""
         text = value.strip()
         for band in self.bands:
             if text == band.name or text in band.words or text in band.levels:
@@ -229,8 +233,12 @@ class Lexicon:
         m = _USER_YEARS.search(text)
         if not m:
             return self.find_band(text)
-        low = _number(m.group(1))
-        high = _number(m.group(2)) if m.group(2) else None
+        try:
+            low, high = _numbers(m.group(1))
+            if m.group(2):
+                high = _numbers(m.group(2))[0]
+        except ValueError:
+            return None
         if m.group(3):  # "5年以上" / "两年多"
             return self._band_open(low) if "以上" in m.group(3) else self.band_for_years(low + 0.5)
         if high is not None:
