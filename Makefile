@@ -24,7 +24,7 @@ KB_INPUTS := bot/knowledge/sources $(wildcard bot/knowledge/sources/*) bot/knowl
 MODEL := models/kefu.tar.gz
 TRAIN_INPUTS := config.yml domain.yml $(wildcard bot/nlu/*.py) $(shell find data -type f -name '*.yml' 2>/dev/null)
 
-.PHONY: help install browser kb train run shell test lint format validate evaluate test-stories bench-kb bench-rest bench-widget lock clean
+.PHONY: help install browser kb train run shell test lint format validate evaluate test-stories bench bench-kb bench-rest bench-widget lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -98,6 +98,10 @@ test: lint validate $(MODEL) $(NPM_STAMP) browser ## everything CI runs: lint, d
 	$(BIN)/pytest
 	$(MAKE) --no-print-directory evaluate
 	$(MAKE) --no-print-directory test-stories
+	$(MAKE) --no-print-directory bench QUICK=1
+
+bench: $(MODEL) ## measure the real stack into benchmarks/RESULTS.md (QUICK=1: harness check only)
+	$(BIN)/python -m benchmarks.run $(if $(QUICK),--quick)
 
 bench-kb: $(KB) ## time the knowledge-base build and typical queries
 	$(BIN)/python -m benchmarks.kb_bench

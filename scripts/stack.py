@@ -56,9 +56,16 @@ class Stack:
 
 @contextmanager
 def running_stack(
-    workdir: Path, store: Path, model: Path = MODEL, cors: Sequence[str] = ()
+    workdir: Path,
+    store: Path,
+    model: Path = MODEL,
+    cors: Sequence[str] = (),
+    api_token: str | None = None,
 ) -> Iterator[Stack]:
-    """The two servers, up and answering; both are stopped on exit."""
+    """The two servers, up and answering; both are stopped on exit.
+
+    `api_token` turns on Rasa's HTTP API (e.g. /model/parse), guarded by that token.
+    """
     if not model.exists():
         raise FileNotFoundError(f"{model} is missing: run `make train` first")
     action_port, rasa_port = free_port(), free_port()
@@ -76,6 +83,7 @@ def running_stack(
             rasa, "run", "--interface", "127.0.0.1", "--model", str(model),
             "--port", str(rasa_port), "--credentials", str(ROOT / "credentials.yml"),
             "--endpoints", str(endpoints), *(["--cors", *cors] if cors else []),
+            *(["--enable-api", "--auth-token", api_token] if api_token else []),
         ],
     }  # fmt: skip
     with ExitStack() as stack:
@@ -112,6 +120,15 @@ def running_web(workdir: Path, rasa_url: str, port: int = 0) -> Iterator[str]:
             yield f"http://127.0.0.1:{port}"
         finally:
             _stop(proc)
+
+
+def rss_mb(proc: subprocess.Popen) -> tuple[float, float]:
+    """(current, peak) resident memory of a process in MB, from /proc."""
+    fields = {}
+    for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        fields[key] = value.strip()
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
 def _stop(proc: subprocess.Popen) -> None:

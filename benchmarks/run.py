@@ -1,0 +1,231 @@
+"""`make bench`: measure the real stack and write benchmarks/RESULTS.md.
+
+Stages: knowledge-base build and training time, cold start, NLU-only latency
+(/model/parse), end-to-end REST latency and throughput at several concurrency
+levels, the overhead ratio, memory (idle, after load, growth between two
+identical rounds) and answer quality against a BM25 baseline.
+
+`make bench QUICK=1` runs every stage with tiny counts (in `make test`) so the
+harness cannot rot; it checks that the harness works, never the speed, and
+writes results/bench-quick.md instead of the committed report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Dict, List
+
+from benchmarks.load import run_load
+from benchmarks.quality import QUESTIONS, Bm25Baseline, load_questions, score
+from benchmarks.stats import percentile, summarize
+from bot.knowledge.paths import store_path
+from scripts.stack import ROOT, rss_mb, running_stack, say
+
+REPORT = Path(__file__).with_name("RESULTS.md")
+QUICK_REPORT = ROOT / "results" / "bench-quick.md"
+BIN = Path(sys.executable).parent
+
+
+@dataclass(frozen=True)
+class Plan:
+    repeats: int  # runs of build, training and cold start
+    parse_requests: int
+    levels: tuple  # concurrent users
+    conversations: int  # per user and level
+    deadline_s: float  # per level
+    questions: int  # 0 = all
+
+
+FULL = Plan(3, 300, (1, 8, 32, 128), 4, 60.0, 0)
+QUICK = Plan(1, 10, (1, 2), 1, 20.0, 5)
+
+
+def machine() -> List[str]:
+    mem_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    return [
+        f"- cores: {os.cpu_count()}, RAM: {mem_kb / 1024 / 1024:.1f} GiB, "
+        f"{platform.machine()}, Linux {platform.release()}",
+        f"- Python {platform.python_version()}, rasa {version('rasa')}, "
+        f"rasa-sdk {version('rasa-sdk')}, sanic {version('sanic')}, "
+        f"tensorflow {version('tensorflow')}",
+    ]
+
+
+def time_build(plan: Plan) -> List[float]:
+    times = []
+    for _ in range(plan.repeats):
+        with tempfile.TemporaryDirectory() as tmp:
+            d = Path(tmp)
+            started = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-c", _BUILD.format(store=d / "kb.db", dir=d)],
+                cwd=ROOT, check=True, capture_output=True,
+            )  # fmt: skip
+            times.append(time.perf_counter() - started)
+    return times
+
+
+_BUILD = (
+    "from pathlib import Path; from bot.knowledge.build import build; "
+    "from bot.knowledge.paths import ArtefactPaths; "
+    "build(store_path=Path('{store}'), "
+    "artefacts=ArtefactPaths(Path('{dir}/jieba'), Path('{dir}/nlu.yml')))"
+)
+
+
+def time_training(plan: Plan, quick: bool) -> List[float]:
+    """Full `rasa train` into a scratch directory (quick mode: only the dry run)."""
+    times = []
+    for _ in range(plan.repeats):
+        with tempfile.TemporaryDirectory() as tmp:
+            command = [str(BIN / "rasa"), "train", "--out", tmp, "--fixed-model-name", "bench"]
+            if quick:
+                command.append("--dry-run")
+            started = time.perf_counter()
+            subprocess.run(command, cwd=ROOT, capture_output=True, check=not quick)
+            times.append(time.perf_counter() - started)
+    return times
+
+
+def parse_latencies(url: str, token: str, n: int) -> List[float]:
+    questions = ["客服主管工资多少", "那二线城市呢", "要考什么证", "客服总监的职责", "谢谢"]
+    times = []
+    for i in range(n):
+        body = json.dumps({"text": questions[i % len(questions)]}).encode()
+        request = urllib.request.Request(
+            f"{url}/model/parse?token={token}", data=body,
+            headers={"Content-Type": "application/json"},
+        )  # fmt: skip
+        started = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=30) as resp:
+            resp.read()
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def main(argv: List[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--questions", type=Path, default=QUESTIONS)
+    args = parser.parse_args(argv)
+    plan = QUICK if args.quick else FULL
+    lines = ["# Benchmark results", "", "Machine:", *machine(), ""]
+    lines.append(
+        f"Mode: {'QUICK (harness check only, not a measurement)' if args.quick else 'full'}"
+    )
+
+    build_s = summarize(time_build(plan))
+    train_s = summarize(time_training(plan, args.quick))
+    lines += ["", "## Build and training", f"- knowledge base build: {build_s.show(' s', 2)}"]
+    what = "`rasa train --dry-run` (quick mode)" if args.quick else "training (full model)"
+    lines.append(f"- {what}: {train_s.show(' s')}")
+
+    token = secrets.token_hex(16)
+    cold: Dict[str, List[float]] = {"rasa": [], "actions": []}
+    for _ in range(plan.repeats - 1):
+        with tempfile.TemporaryDirectory() as tmp, running_stack(Path(tmp), store_path()) as s:
+            cold["rasa"].append(s.rasa_ready_s)
+            cold["actions"].append(s.actions_ready_s)
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        running_stack(Path(tmp), store_path(), api_token=token) as stack,
+    ):
+        cold["rasa"].append(stack.rasa_ready_s)
+        cold["actions"].append(stack.actions_ready_s)
+        lines += ["", "## Cold start (launch until answering)"]
+        lines.append(f"- Rasa server: {summarize(cold['rasa']).show(' s')}")
+        lines.append(f"- action server: {summarize(cold['actions']).show(' s')}")
+
+        for text in ("你好", "客服主管工资多少", "要考什么证"):  # warm-up
+            say(stack.url, "warm-up", text)
+        idle = {name: rss_mb(p) for name, p in stack.procs.items()}
+        parse = parse_latencies(stack.url, token, plan.parse_requests)
+        lines += ["", "## NLU only (/model/parse, one user)"]
+        lines.append(_pcts(parse))
+
+        lines += ["", "## End to end (REST, multi-turn conversations, one sender per user)"]
+        lines.append("| users | replies | replies/s | p50 ms | p95 ms | p99 ms | errors | empty |")
+        lines.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        one_user_p50 = None
+        rounds = []
+        for level in plan.levels:
+            result = asyncio.run(run_load(stack.url, level, plan.conversations, plan.deadline_s))
+            lat = result.latencies_ms
+            p50 = percentile(lat, 50) if lat else float("nan")
+            one_user_p50 = p50 if level == 1 else one_user_p50
+            lines.append(
+                f"| {level} | {len(lat)} | {result.replies_per_s:.1f} | {p50:.1f} | "
+                f"{percentile(lat, 95):.1f} | {percentile(lat, 99):.1f} | "
+                f"{result.errors} | {result.empty} |"
+            )
+            rounds.append(result)
+        ratio = one_user_p50 / percentile(parse, 50)
+        lines.append(f"\nOverhead ratio (end-to-end p50 / NLU p50, one user): {ratio:.2f}")
+
+        after_first = {name: rss_mb(p) for name, p in stack.procs.items()}
+        asyncio.run(run_load(stack.url, plan.levels[-1], plan.conversations, plan.deadline_s))
+        after_second = {name: rss_mb(p) for name, p in stack.procs.items()}
+        lines += [
+            "",
+            "## Memory (MB)",
+            "| process | idle | after load | after a 2nd identical round | peak | growth |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for name in ("rasa", "actions"):
+            growth = after_second[name][0] - after_first[name][0]
+            lines.append(
+                f"| {name} | {idle[name][0]:.0f} | {after_first[name][0]:.0f} | "
+                f"{after_second[name][0]:.0f} | {after_second[name][1]:.0f} | {growth:+.0f} |"
+            )
+
+        questions = load_questions(args.questions)
+        if plan.questions:
+            questions = questions[: plan.questions]
+        ours = score(questions, lambda q: _joined(say(stack.url, f"q-{secrets.token_hex(4)}", q)))
+    baseline = score(questions, Bm25Baseline().answer)
+    lines += ["", f"## Answer quality ({len(questions)} questions, {args.questions.name})"]
+    lines.append("| system | accuracy | precision |")
+    lines.append("| --- | --- | --- |")
+    lines.append(f"| assistant (fact store) | {ours.accuracy:.3f} | {ours.precision:.3f} |")
+    lines.append(f"| BM25 top sentence | {baseline.accuracy:.3f} | {baseline.precision:.3f} |")
+    if ours.misses:
+        lines.append(f"\nAssistant misses: {', '.join(ours.misses)}")
+
+    target = QUICK_REPORT if args.quick else REPORT
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    print(f"\nwritten to {target}")
+    return 0
+
+
+def _joined(replies: list) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def _pcts(values: List[float]) -> str:
+    return (
+        f"- p50 {percentile(values, 50):.1f} ms, p95 {percentile(values, 95):.1f} ms, "
+        f"p99 {percentile(values, 99):.1f} ms over {len(values)} requests"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
