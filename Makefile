@@ -24,7 +24,7 @@ KB_INPUTS := bot/knowledge/sources $(wildcard bot/knowledge/sources/*) bot/knowl
 MODEL := models/kefu.tar.gz
 TRAIN_INPUTS := config.yml domain.yml $(wildcard bot/nlu/*.py) $(shell find data -type f -name '*.yml' 2>/dev/null)
 
-.PHONY: help install browser kb train run shell test lint format validate evaluate test-stories bench bench-kb bench-rest bench-widget lock clean
+.PHONY: help install browser kb train run shell test lint format validate evaluate test-stories bench bench-kb bench-rest bench-channel bench-widget lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -108,6 +108,9 @@ bench-kb: $(KB) ## time the knowledge-base build and typical queries
 
 bench-rest: $(MODEL) ## one user's REST reply latency over a multi-turn conversation
 	$(BIN)/python -m benchmarks.rest_latency
+
+bench-channel: $(STAMP) ## the WeChat channel's added latency over a bare HTTP route
+	$(BIN)/python -m benchmarks.channel_latency
 
 bench-widget: $(MODEL) $(NPM_STAMP) browser ## the widget's gzip size, time to ready and to answer
 	$(BIN)/python -m benchmarks.widget_bench

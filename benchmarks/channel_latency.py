@@ -1,16 +1,18 @@
-"""How much the channel adds over calling the bot directly (printed with `pytest -s`).
+"""How much the channel adds over calling the bot directly (`make bench-channel`).
 
 Three medians over the same zero-latency bot double: the bot called directly; a bare
 sanic route on 127.0.0.1 that calls it (the HTTP cost any channel pays, like REST); and the
 WeChat channel in plaintext and in safe mode (signature, XML, AES, de-duplication, task,
-reply XML). The bound is loose: it catches an accidental sleep or blocking call, not noise.
+reply XML). A measurement, not a test: speed is never asserted by the test suite.
 """
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 import time
 
+import aiohttp
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 
@@ -54,7 +56,7 @@ def ms(samples) -> float:
     return statistics.median(samples) * 1000
 
 
-async def test_added_latency_over_calling_the_bot_directly(http):
+async def measure(http: aiohttp.ClientSession) -> None:
     bot = ScriptedBot(echo)
     direct = []
     for i in range(ROUNDS):
@@ -85,4 +87,12 @@ async def test_added_latency_over_calling_the_bot_directly(http):
         f"bare HTTP route {ms(bare):.2f} ms; "
         + "; ".join(f"WeChat {m} {ms(s):.2f} ms (+{added[m]:.2f} ms)" for m, s in timings.items())
     )
-    assert all(extra < 25 for extra in added.values()), added
+
+
+async def main() -> None:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
+        await measure(http)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
