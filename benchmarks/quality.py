@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, List
+from typing import Callable, List
 
 import jieba
 import yaml
@@ -81,7 +81,3 @@ class Bm25Baseline:
         scores = self.bm25.get_scores(self._tokens(question))
         best = max(range(len(scores)), key=scores.__getitem__)
         return self.sentences[best]
-
-
-def summary(name: str, s: Score) -> Dict[str, object]:
-    return {"system": name, "accuracy": s.accuracy, "precision": s.precision, "misses": s.misses}

@@ -13,7 +13,6 @@ from typing import Any, Dict, List, Sequence
 from bot.knowledge import Fact, KnowledgeBase, Salary
 from bot.query import INTENT_TOPICS, TOPIC_NAMES, Query
 
-PERIOD = {"month": "月", "year": "年"}
 PERIOD_WORD = {"month": "月薪", "year": "年薪"}
 MAX_ITEMS_PER_SOURCE = 8
 QUOTE_CHARS = 60
@@ -77,21 +76,13 @@ def example_buttons() -> List[Dict[str, str]]:
 # -- salary --------------------------------------------------------------------
 
 
-def amount(s: Salary) -> str:
-    """ "8000-12000元/月", "15万-25万元/年": the figure as written, with its period."""
-    stated = s.stated if s.stated.endswith(("元", "万")) else f"{s.stated}{s.unit}"
-    if stated.endswith("万"):
-        stated += s.unit
-    return f"{stated}/{PERIOD[s.period]}"
-
-
 def _salary_line(s: Salary) -> str:
     where = "、".join(x for x in (s.tier and f"{s.tier}城市", s.label or s.band) if x)
     quals = [q for q in s.qualifiers if q not in ("约", "起", "可达")]
     prefix = "约" if "约" in s.qualifiers else ("可达" if "可达" in s.qualifiers else "")
     suffix = "以上" if "起" in s.qualifiers else ""
     note = f"({'、'.join(quals)})" if quals else ""
-    return f"{where or '未区分城市和经验'}:{prefix}{amount(s)}{suffix}{note}"
+    return f"{where or '未区分城市和经验'}:{prefix}{s.amount()}{suffix}{note}"
 
 
 def salary_payload(kb: KnowledgeBase, role: str, salaries: Sequence[Salary]) -> Dict[str, Any]:

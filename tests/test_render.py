@@ -3,9 +3,9 @@ from bot import render
 
 def test_amounts_are_shown_as_sources_state_them(kb):
     zongjian = kb.salaries("客服总监")
-    assert render.amount(zongjian[0]) == "15万-25万元/年"
+    assert zongjian[0].amount() == "15万-25万元/年"
     guanlishi = next(s for s in kb.salaries("客服专员") if "试用期" in s.qualifiers)
-    assert render.amount(guanlishi) == "1000元/月"
+    assert guanlishi.amount() == "1000元/月"
 
 
 def test_single_source_answer_has_no_conflict_note(kb):

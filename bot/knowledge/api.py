@@ -78,10 +78,6 @@ class KnowledgeBase:
         """Canonical role for any alias a user or document uses, or None."""
         return self.lexicon.resolve_role(text)
 
-    @property
-    def fingerprint(self) -> str:
-        return self._contents.meta.get("fingerprint", "")
-
     # -- queries ---------------------------------------------------------------
 
     def salaries(

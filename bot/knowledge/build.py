@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections import Counter
@@ -16,7 +15,7 @@ from bot.knowledge.extract.context import DocContext
 from bot.knowledge.extract.patterns import extract_patterns
 from bot.knowledge.extract.salary import extract_salaries
 from bot.knowledge.extract.sections import extract_sections
-from bot.knowledge.lexicon import LEXICON_PATH, Lexicon
+from bot.knowledge.lexicon import Lexicon
 from bot.knowledge.models import Fact, Salary, Source
 from bot.knowledge.normalize import normalize_document
 from bot.knowledge.sources import SOURCES_DIR, RawDocument, read_sources
@@ -72,15 +71,6 @@ def extract_document(lexicon: Lexicon, raw: RawDocument) -> Tuple[Source, str, D
     return source, text, ctx
 
 
-def _fingerprint(sources_dir: Path) -> str:
-    digest = hashlib.sha256(LEXICON_PATH.read_bytes())
-    for path in sorted(sources_dir.iterdir()):
-        if path.is_file():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def build(
     sources_dir: Path = SOURCES_DIR,
     store_path: Path | None = None,
@@ -116,7 +106,6 @@ def build(
     stated: Dict[str, str] = {f.value: f.role for f in facts if f.topic == "role_names" and f.role}
     lexicon.add_aliases(stated)
     meta = {
-        "fingerprint": _fingerprint(sources_dir),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
     write_store(store_path, built, facts, salaries, meta)

@@ -251,12 +251,6 @@ class Lexicon:
             return None
         return next((job for job in self.other_roles if job in text), None)
 
-    def band_names(self) -> List[str]:
-        return [band.name for band in self.bands]
-
-    def band(self, name: str) -> Band:
-        return next(band for band in self.bands if band.name == name)
-
     # -- topics ------------------------------------------------------------
 
     def topics_in(self, text: str, only: Iterable[str] | None = None) -> List[str]:

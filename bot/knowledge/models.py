@@ -34,6 +34,9 @@ class Fact:
     attrs: Mapping[str, Any] = field(default_factory=dict)
 
 
+PERIODS = {"month": "月", "year": "年"}
+
+
 @dataclass(frozen=True)
 class Salary:
     """A salary range as one source states it, never averaged or merged."""
@@ -51,6 +54,11 @@ class Salary:
     label: str | None = None
     qualifiers: Tuple[str, ...] = ()
     year: int | None = None
+
+    def amount(self) -> str:
+        """ "8000-12000元/月", "15万-25万元/年": the figure as written, with its period."""
+        stated = self.stated if self.stated.endswith("元") else f"{self.stated}{self.unit}"
+        return f"{stated}/{PERIODS[self.period]}"
 
 
 @dataclass(frozen=True)

@@ -106,10 +106,6 @@ class DocContext:
         self._fact_keys[key] = len(self.facts)
         self.facts.append(fact)
 
-    def add_facts(self, facts: Iterable[Fact]) -> None:
-        for fact in facts:
-            self.add_fact(fact)
-
     def add_salary(self, salary: Salary) -> None:
         """Store a range once; a restatement that states its period replaces one that did not."""
         key = (salary.role, salary.low, salary.high, salary.tier, salary.band)
