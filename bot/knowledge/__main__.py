@@ -14,10 +14,18 @@ from bot.knowledge.store import StoreError
 
 
 def _print_build(report: BuildReport) -> None:
+    """Per document: facts by topic, disagreements with other sources, silent sections."""
     for doc in report.documents:
         total = sum(doc.facts_by_topic.values())
         topics = ", ".join(f"{t} {n}" for t, n in sorted(doc.facts_by_topic.items()))
-        print(f"《{doc.source.title}》 ({doc.source.path}): {total} facts — {topics}")
+        print(f"《{doc.source.title}》 ({doc.source.path}): {total} facts — {topics or 'none'}")
+        for c in doc.conflicts:
+            print(
+                f"  conflict: {c.role or '(any role)'} {c.topic} {c.about}: {c.value} here,"
+                f" {c.other_value} in {c.other_source}"
+            )
+        for section in doc.empty_sections:
+            print(f"  nothing extracted under: {section}")
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for error in report.errors:

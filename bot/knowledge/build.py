@@ -21,15 +21,10 @@ from bot.knowledge.normalize import normalize_document
 from bot.knowledge.sources import SOURCES_DIR, RawDocument, read_sources
 from bot.knowledge.store import write_store
 from bot.knowledge.structure import split_blocks
+from bot.knowledge.summary import DocumentReport, Extracted, summarize
 from bot.text import detect_script, normalize_text
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class DocumentReport:
-    source: Source
-    facts_by_topic: Counter = field(default_factory=Counter)
 
 
 @dataclass
@@ -85,6 +80,7 @@ def build(
     built: List[Tuple[Source, str]] = []
     facts: List[Fact] = []
     salaries: List[Salary] = []
+    extracted: List[Extracted] = []
     for raw in raws:
         try:
             source, text, ctx = extract_document(lexicon, raw)
@@ -96,9 +92,8 @@ def build(
         facts.extend(ctx.facts)
         salaries.extend(ctx.salaries)
         report.warnings.extend(ctx.warnings)
-        counts = Counter(f.topic for f in ctx.facts)
-        counts["salary"] += len(ctx.salaries)
-        report.documents.append(DocumentReport(source, counts))
+        extracted.append(Extracted(source, text, ctx.facts, ctx.salaries))
+    report.documents = summarize(extracted)
     if not built:
         report.errors.append(f"no readable source in {sources_dir}; the store was left as it was")
         report.seconds = time.perf_counter() - started

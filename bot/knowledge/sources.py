@@ -1,4 +1,8 @@
-"""Reading source documents and their manifest, rejecting what cannot be read."""
+"""Reading source documents and their manifest, rejecting what cannot be read.
+
+Plain text and markdown are read here; Word, PDF and HTML files go through
+`bot.knowledge.readers`, which convert them to the same markdown-ish text.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,15 @@ from typing import Dict, List, Tuple
 
 import yaml
 
+from bot.knowledge import readers
 from bot.knowledge.models import Source
 
 log = logging.getLogger(__name__)
 
 SOURCES_DIR = Path(__file__).with_name("sources")
 MANIFEST_NAME = "sources.yml"
-SUFFIXES = (".txt", ".md")
+TEXT_SUFFIXES = (".txt", ".md")
+SUFFIXES = TEXT_SUFFIXES + readers.SUFFIXES
 
 _PUBLISHER = re.compile(r"^\s*(?:作者|来源|發布者|发布者|出处)\s*[::]\s*(\S.{0,40}?)\s*$", re.M)
 _DATE = re.compile(r"(?:发布时间|發布時間|日期|发布日期)\s*[::]\s*(\d{4}-\d{1,2}-\d{1,2})")
@@ -58,6 +64,21 @@ def decode(path: Path) -> str:
     return text
 
 
+def read_text(path: Path) -> str:
+    """A document's text whatever its format, or SourceError naming the file and the reason."""
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        return decode(path)
+    if not path.read_bytes().strip():
+        raise SourceError(f"{path.name}: the file is empty")
+    try:
+        return readers.read(path)
+    except readers.ReaderError as err:
+        raise SourceError(f"{path.name}: {err}") from None
+    except Exception as err:  # a reader's library failing on odd input
+        log.exception("reading %s failed", path.name)
+        raise SourceError(f"{path.name}: could not be read ({type(err).__name__})") from None
+
+
 def _first_line(text: str) -> str:
     return next(line.strip() for line in text.splitlines() if line.strip())
 
@@ -77,13 +98,16 @@ def read_sources(directory: Path = SOURCES_DIR) -> Tuple[List[RawDocument], List
     documents: List[RawDocument] = []
     errors: List[str] = []
     for path in sorted(directory.iterdir()):
-        if path.name == MANIFEST_NAME or path.name.startswith("."):
-            continue
+        if path.name == MANIFEST_NAME or path.name.startswith((".", "~$")):
+            continue  # hidden files and Office's lock files ("~$guide.docx") are not sources
         if path.suffix.lower() not in SUFFIXES:
-            errors.append(f"{path.name}: unsupported file type {path.suffix or '(none)'}")
+            errors.append(
+                f"{path.name}: unsupported file type {path.suffix or '(none)'}"
+                f" (supported: {', '.join(SUFFIXES)})"
+            )
             continue
         try:
-            text = decode(path)
+            text = read_text(path)
         except SourceError as err:
             errors.append(str(err))
             continue
