@@ -1,0 +1,60 @@
+"""The Rasa launcher's speed fix keeps Rasa's validation contract for action responses."""
+
+from __future__ import annotations
+
+import pytest
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
+
+from bot import server
+
+VALID = {
+    "events": [{"event": "slot", "name": "role", "value": "客服主管"}],
+    "responses": [{"text": "客服主管的月薪……"}],
+}
+INVALID = [
+    {"events": "not a list"},
+    {"events": [{"event": "slot", "name": 3}]},
+    {"responses": [42]},
+]
+
+
+@pytest.fixture
+def action() -> RemoteAction:
+    return RemoteAction("action_answer", None)
+
+
+@pytest.fixture(autouse=True)
+def patched(monkeypatch):
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", server.validate_action_result)
+
+
+def test_a_valid_response_passes(action: RemoteAction) -> None:
+    assert action._validate_action_result(VALID) is True
+
+
+@pytest.mark.parametrize("response", INVALID)
+def test_an_invalid_response_raises_rasas_error(action: RemoteAction, response) -> None:
+    with pytest.raises(ValidationError, match="Failed to validate Action server response"):
+        action._validate_action_result(response)
+
+
+@pytest.mark.parametrize("response", [VALID, *INVALID])
+def test_the_verdict_matches_the_original(response) -> None:
+    original = RemoteAction("action_answer", None)
+    try:
+        expected = server._ORIGINAL_VALIDATE(original, response)
+    except ValidationError:
+        expected = False
+    assert server.response_validator().is_valid(response) is expected
+
+
+def test_the_schema_is_checked_once() -> None:
+    server.response_validator.cache_clear()
+    assert server.response_validator() is server.response_validator()
+
+
+def test_apply_installs_the_fix(monkeypatch) -> None:
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", server._ORIGINAL_VALIDATE)
+    server.apply()
+    assert RemoteAction._validate_action_result is server.validate_action_result
