@@ -58,3 +58,12 @@ def test_apply_installs_the_fix(monkeypatch) -> None:
     monkeypatch.setattr(RemoteAction, "_validate_action_result", server._ORIGINAL_VALIDATE)
     server.apply()
     assert RemoteAction._validate_action_result is server.validate_action_result
+
+
+def test_sqlite_connections_use_the_write_ahead_log(tmp_path) -> None:
+    import sqlalchemy as sa
+
+    server.apply()
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
