@@ -35,6 +35,8 @@ MIN_GZIP_BYTES = 1024
 @dataclass(frozen=True)
 class WebConfig:
     rasa_url: str = "http://localhost:5005"
+    admin_token: str | None = None  # the HR console at /admin is mounted only when set
+    tracker_db_url: str | None = None  # its tracker store (default: bot.insights' SQLite)
 
 
 def origin(url: str) -> str:
@@ -116,6 +118,11 @@ def create_app(config: WebConfig, name: str = "kefu_web") -> Sanic:
     @app.get("/healthz")
     async def health(request: Request) -> HTTPResponse:
         return response.json({"status": "ok"})
+
+    if config.admin_token:
+        from bot.web.admin import admin_blueprint  # scikit-learn only where it is used
+
+        app.blueprint(admin_blueprint(config.admin_token, config.tracker_db_url))
 
     @app.middleware("response")
     async def harden(request: Request, resp: HTTPResponse) -> None:
