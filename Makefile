@@ -20,11 +20,11 @@ NPM_STAMP := node_modules/.installed-$(shell sha256sum package-lock.json | cut -
 
 KB := build/knowledge.db
 KB_INPUTS := bot/knowledge/sources $(wildcard bot/knowledge/sources/*) bot/knowledge/lexicon.yml \
-	$(wildcard bot/knowledge/*.py bot/knowledge/extract/*.py)
+	$(wildcard bot/knowledge/*.py bot/knowledge/extract/*.py bot/knowledge/readers/*.py)
 MODEL := models/kefu.tar.gz
 TRAIN_INPUTS := config.yml domain.yml $(wildcard bot/nlu/*.py) $(shell find data -type f -name '*.yml' 2>/dev/null)
 
-.PHONY: help install browser kb train run shell test lint format validate evaluate test-stories bench bench-kb bench-rest bench-channel bench-widget lock clean
+.PHONY: help install browser services kb train run shell test test-scale lint format validate evaluate test-stories bench bench-kb bench-rest bench-channel bench-widget bench-admin insights audit lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,6 +39,18 @@ browser: ## Debian's chromium and CJK fonts for the browser tests (apt; needs ro
 	@if command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then :; else \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-noto-cjk; fi
+
+# The scale-out test starts its own Redis, PostgreSQL and nginx on loopback; the packages'
+# own services must not start on install (a temporary policy-rc.d answers "forbidden").
+services: ## Debian's redis-server, postgresql and nginx for the scale-out test (apt)
+	@if command -v redis-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	   && { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null; then :; else \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); policy=/usr/sbin/policy-rc.d; own=; \
+	  if [ ! -e $$policy ]; then printf '#!/bin/sh\nexit 101\n' | $$SUDO tee $$policy >/dev/null \
+	    && $$SUDO chmod +x $$policy && own=1; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends \
+	    redis-server postgresql nginx; status=$$?; \
+	  if [ -n "$$own" ]; then $$SUDO rm -f $$policy; fi; exit $$status; fi
 
 $(STAMP): requirements.lock
 	@test -x "$(BASE_PYTHON)" || { \
@@ -62,12 +74,26 @@ $(MODEL): $(KB) $(TRAIN_INPUTS)
 	$(BIN)/rasa train --fixed-model-name kefu --out models
 	@touch $@
 
-run: $(MODEL) $(NPM_STAMP) ## install, build, train if needed, then start everything
+# Scale-out: with REDIS_URL and DATABASE_URL both set, the Rasa server uses endpoints.scale.yml
+# (Rasa's RedisLockStore and SQLTrackerStore on PostgreSQL) instead of the embedded SQLite store.
+# WORKERS=N runs N Sanic workers in it; Rasa allows more than one only with the Redis lock store.
+WORKERS ?= 1
+RASA_ENDPOINTS ?= $(if $(and $(REDIS_URL),$(DATABASE_URL)),endpoints.scale.yml,endpoints.yml)
+
+run: $(MODEL) $(NPM_STAMP) ## install, build, train if needed, then start everything (WORKERS=N)
 	@mkdir -p var
+	@case "$(WORKERS)" in ''|*[!0-9]*|0) echo "error: WORKERS must be a positive number, not '$(WORKERS)'"; exit 2;; esac
+	@if [ "$(WORKERS)" -gt 1 ] && [ "$(RASA_ENDPOINTS)" != endpoints.scale.yml ]; then \
+	  echo "error: WORKERS=$(WORKERS) needs REDIS_URL and DATABASE_URL: Rasa runs more than one Sanic"; \
+	  echo "       worker only with a Redis lock store (endpoints.scale.yml), else silently one."; exit 2; fi
+	@if [ -n "$$REDIS_URL$$DATABASE_URL" ] && [ -z "$$REDIS_URL" -o -z "$$DATABASE_URL" ]; then \
+	  echo "warning: scale-out needs both REDIS_URL and DATABASE_URL; using $(RASA_ENDPOINTS)"; fi
+	@$(BIN)/python -m scripts.endpoints_env --check >/dev/null
+	@echo "Conversations:  $(if $(filter endpoints.scale.yml,$(RASA_ENDPOINTS)),PostgreSQL (DATABASE_URL) + Redis lock store (REDIS_URL); $(WORKERS) Sanic worker(s),SQLite var/tracker.db)  [$(RASA_ENDPOINTS)]"
 	@echo "Rasa server:    http://localhost:5005  (REST: POST /webhooks/rest/webhook)"
 	@echo "Action server:  http://127.0.0.1:5055"
 	@echo "Web page:       http://localhost:8080  (the demo careers page with the widget; Ctrl-C stops all)"
-	$(BIN)/honcho start -f Procfile
+	RASA_ENDPOINTS=$(RASA_ENDPOINTS) RASA_WORKERS=$(WORKERS) $(BIN)/honcho start -f Procfile
 
 shell: $(MODEL) ## start the action server and talk to the bot with rasa shell
 	@mkdir -p var
@@ -99,6 +125,11 @@ test: lint validate $(MODEL) $(NPM_STAMP) browser ## everything CI runs: lint, d
 	$(MAKE) --no-print-directory evaluate
 	$(MAKE) --no-print-directory test-stories
 	$(MAKE) --no-print-directory bench QUICK=1
+	$(MAKE) --no-print-directory audit
+	$(MAKE) --no-print-directory test-scale
+
+test-scale: $(MODEL) services ## 2 Rasa servers on real Redis, PostgreSQL and nginx: context, events, a killed one
+	$(BIN)/python -m scripts.scale_test
 
 bench: $(MODEL) ## measure the real stack into benchmarks/RESULTS.md (QUICK=1: harness check only)
 	$(BIN)/python -m benchmarks.run $(if $(QUICK),--quick)
@@ -114,6 +145,22 @@ bench-channel: $(STAMP) ## the WeChat channel's added latency over a bare HTTP r
 
 bench-widget: $(MODEL) $(NPM_STAMP) browser ## the widget's gzip size, time to ready and to answer
 	$(BIN)/python -m benchmarks.widget_bench
+
+AUDIT_STAMP := .venv-audit/.installed-$(shell sha256sum requirements-audit.lock | cut -c1-16)
+
+$(AUDIT_STAMP): requirements-audit.lock
+	@test -x .venv-audit/bin/python || $(BASE_PYTHON) -m venv .venv-audit
+	.venv-audit/bin/python -m pip install --disable-pip-version-check -q -r requirements-audit.lock
+	@rm -f .venv-audit/.installed-* && touch $@
+
+audit: $(STAMP) $(AUDIT_STAMP) ## pip-audit of the pinned runtime; fails on findings not in audit-accepted.txt
+	$(BIN)/python -m scripts.audit
+
+bench-admin: $(NPM_STAMP) ## the HR console's /admin response time on 100k generated events
+	$(BIN)/python -m benchmarks.admin_bench
+
+insights: $(STAMP) ## unanswered-question groups -> build/review/unanswered-YYYYMMDD.yml, to review by hand
+	$(BIN)/python -m bot.insights export-nlu
 
 lock: ## re-pin requirements.lock from requirements.in in a scratch venv
 	rm -rf build/lock-venv && $(BASE_PYTHON) -m venv build/lock-venv

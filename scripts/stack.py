@@ -15,13 +15,15 @@ import sys
 import time
 import urllib.request
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, Sequence
+from typing import Dict, Iterator, List, Sequence
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "kefu.tar.gz"
 BIN = Path(sys.executable).parent
+# The Rasa server as `make run` starts it: Rasa's CLI behind our speed fix.
+RASA_SERVER = (sys.executable, "-m", "bot.server")
 
 
 def free_port() -> int:
@@ -30,8 +32,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 120) -> float:
-    """Seconds until `url` answers; raises if the process dies or time runs out."""
+def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 300) -> float:
+    """Seconds until `url` answers; raises if the process dies or time runs out.
+
+    Five minutes: loading the model on a busy 2-core machine has taken over two.
+    """
     started = time.monotonic()
     while time.monotonic() - started < timeout:
         if proc.poll() is not None:
@@ -52,6 +57,8 @@ class Stack:
     rasa_ready_s: float
     actions_ready_s: float
     procs: Dict[str, subprocess.Popen]
+    commands: Dict[str, List[str]] = field(default_factory=dict)
+    env: Dict[str, str] = field(default_factory=dict)
 
 
 @contextmanager
@@ -80,7 +87,7 @@ def running_stack(
     commands = {
         "actions": [rasa, "run", "actions", "--actions", "actions", "--port", str(action_port)],
         "rasa": [
-            rasa, "run", "--interface", "127.0.0.1", "--model", str(model),
+            *RASA_SERVER, "run", "--interface", "127.0.0.1", "--model", str(model),
             "--port", str(rasa_port), "--credentials", str(ROOT / "credentials.yml"),
             "--endpoints", str(endpoints), *(["--cors", *cors] if cors else []),
             *(["--enable-api", "--auth-token", api_token] if api_token else []),
@@ -93,7 +100,7 @@ def running_stack(
             procs[name] = subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
             )
-            stack.callback(_stop, procs[name])
+            stack.callback(lambda name=name: _stop(procs[name]))  # also a restarted one
         actions_s = wait_until_up(f"http://127.0.0.1:{action_port}/health", procs["actions"])
         rasa_s = wait_until_up(f"http://127.0.0.1:{rasa_port}/", procs["rasa"])
         yield Stack(
@@ -103,7 +110,23 @@ def running_stack(
             rasa_s,
             actions_s,
             procs,
+            commands,
+            env,
         )
+
+
+def restart(stack: Stack, name: str = "rasa") -> float:
+    """Stop one server and start it again: same command, port, tracker DB and fact store.
+
+    For fault tests (a conversation must survive a restart); seconds until it answers.
+    """
+    _stop(stack.procs[name])
+    with open(stack.workdir / f"{name}.log", "a") as log:
+        stack.procs[name] = subprocess.Popen(
+            stack.commands[name], cwd=ROOT, env=stack.env, stdout=log, stderr=subprocess.STDOUT
+        )
+    url = f"{stack.url}/" if name == "rasa" else f"{stack.action_url}/health"
+    return wait_until_up(url, stack.procs[name])
 
 
 @contextmanager
