@@ -24,19 +24,31 @@ def knowledge() -> KnowledgeBase:
     """The current store; StoreError (already logged) if it is missing or corrupt.
 
     A rebuild renames a new file over the old one, so a changed inode or mtime
-    means "load again"; a request never sees a half-built store.
+    means "load again"; a request never sees a half-built store. The stat is
+    taken again after reading: a file replaced during the read is read again,
+    never cached under the old file's stamp (that file may come back, e.g. a
+    rollback by `mv` or a symlink flip, and would then be served stale).
     """
     global _cache
     path = store_path()
     try:
-        stamp = _stamp(path)
-        if _cache is None or _cache[0] != stamp:
-            _cache = (stamp, KnowledgeBase.open(path))
-        return _cache[1]
-    except (OSError, StoreError) as err:
-        message = str(err) if isinstance(err, StoreError) else f"fact store {path}: {err}"
-        log.error("knowledge base unavailable: %s", message)
-        raise StoreError(message) from None
+        for _ in range(5):
+            stamp = _stamp(path)
+            if _cache is not None and _cache[0] == stamp:
+                return _cache[1]
+            kb = KnowledgeBase.open(path)
+            if _stamp(path) == stamp:
+                _cache = (stamp, kb)
+                return kb
+        return kb  # replaced during every read: answer from the last one, cache nothing
+    except FileNotFoundError:
+        message = f"fact store {path} does not exist: run `python -m bot.knowledge build`"
+    except OSError as err:
+        message = f"fact store {path}: {err.strerror or err}"
+    except StoreError as err:
+        message = str(err)
+    log.error("knowledge base unavailable: %s", message)
+    raise StoreError(message) from None
 
 
 def check_at_startup() -> None:

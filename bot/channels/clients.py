@@ -131,6 +131,19 @@ def redact(exc: BaseException) -> str:
     return _SECRET_PARAMS.sub(r"\1=***", f"{type(exc).__name__}: {exc}")
 
 
+class RedactSecrets(logging.Filter):
+    """Mask secrets in log records: at DEBUG urllib3 logs each API request line with its query."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if _SECRET_PARAMS.search(message):
+            record.msg, record.args = _SECRET_PARAMS.sub(r"\1=***", message), ()
+        return True
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(RedactSecrets())
+
+
 async def send_texts(client: Any, user_id: str, chunks: list) -> int:
     """Send chunks in order without blocking the event loop; returns how many went out."""
     sent = 0

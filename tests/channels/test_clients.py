@@ -65,3 +65,15 @@ async def test_failed_send_is_logged_without_secrets(caplog):
     assert "secret=secret" not in caplog.text
     text = redact(ValueError("GET /cgi-bin/x?access_token=abc123&corpsecret=s3 failed"))
     assert "abc123" not in text and "s3" not in text and "access_token=***" in text
+
+
+def test_api_request_lines_are_logged_without_secrets(caplog) -> None:
+    import logging
+
+    log = logging.getLogger("urllib3.connectionpool")
+    with caplog.at_level(logging.DEBUG, logger="urllib3.connectionpool"):
+        log.debug('"GET /cgi-bin/gettoken?corpid=%s&corpsecret=%s HTTP/1.1" 200', "ww1", "S3cr3t")
+        log.debug("GET /cgi-bin/message/send?access_token=%s", "TOKEN42")
+    text = caplog.text
+    assert "S3cr3t" not in text and "TOKEN42" not in text
+    assert "corpsecret=***" in text and "access_token=***" in text and "corpid=ww1" in text
