@@ -35,7 +35,12 @@ def detect_script(text: str) -> str:
 
 
 def normalize_text(text: str) -> str:
-    """Simplified script in NFKC form: what the lexicon and the NLU model expect."""
+    """Simplified script in NFKC form: what the lexicon and the NLU model expect.
+
+    Lone surrogates (invalid UTF-16 halves a JSON body can carry) are dropped:
+    OpenCC cannot encode them and they mean nothing.
+    """
+    text = text.encode("utf-8", "ignore").decode("utf-8")
     return unicodedata.normalize("NFKC", to_simplified(text))
 
 

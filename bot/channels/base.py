@@ -4,6 +4,9 @@ A POST is checked (size, signature, timestamp, XML, decryption) by the platform 
 then:
 
 1. events and non-text messages are answered without Rasa (welcome, polite "text only");
+   text over the per-user rate limit, too long, or with nothing to answer (only emoji or
+   punctuation once control and zero-width characters are gone) gets a polite text
+   (bot.channels.guard, limits from settings.Limits);
 2. a bare number picks one of the numbered options the user was last shown;
 3. the message's id is claimed in the TTL cache, so a platform retry never runs the
    conversation again: it gets the same reply, or an empty one when the reply went out
@@ -33,6 +36,7 @@ from bot.channels import xmlmsg
 from bot.channels.cache import TTLCache, cache_from_env
 from bot.channels.clients import send_texts
 from bot.channels.crypto import CryptoError, ReceiverMismatch
+from bot.channels.guard import RATE_LIMITED, UNAVAILABLE, TokenBucket, check_text
 from bot.channels.replies import (
     BOT_FAILED,
     UNDERSTANDS_TEXT_ONLY,
@@ -114,6 +118,7 @@ class ChatAppInput(InputChannel):
         self._client = client
         self._turns: Dict[str, _Turn] = {}
         self._tasks: Set[asyncio.Task] = set()
+        self.limiter = TokenBucket(settings.limits.rate_per_min, settings.limits.rate_burst)
 
     @classmethod
     def name(cls) -> str:
@@ -246,10 +251,23 @@ class ChatAppInput(InputChannel):
             return self.empty()
         if action.kind == "say":
             return self.passive(fields, reply_to, action.text)
+        if not await self._allowed(user, fields):
+            return self.passive(fields, reply_to, RATE_LIMITED)
+        if not action.text.startswith("/"):
+            checked = check_text(action.text, self.settings.limits.max_message_chars)
+            if not checked.ok:  # too long, or nothing to answer (emoji, punctuation)
+                return self.passive(fields, reply_to, checked.reply)
+            action = Action("ask", checked.text)
         text = action.text.strip()
         if not text.startswith("/"):
             text = await self._pick_option(user, text)
         return await self._converse(on_new_message, fields, reply_to, text)
+
+    async def _allowed(self, user: str, fields: Mapping[str, str]) -> bool:
+        """The per-user rate limit; a platform retry of a counted message is not counted."""
+        if await self.cache.get(self._dedup_key(fields)) is not None:
+            return True
+        return self.limiter.allow(f"{self.PLATFORM}:{user}")
 
     def _options_key(self, user: str) -> str:
         return f"{self.PLATFORM}:options:{user}"
@@ -378,4 +396,6 @@ class ChatAppInput(InputChannel):
         except Exception:
             logger.exception("%s: Rasa failed on a message", self.PLATFORM)
             return Rendered(BOT_FAILED)
+        if not collector.messages:  # e.g. the action server is down or timed out
+            return Rendered(UNAVAILABLE)
         return render_turn(collector.messages)

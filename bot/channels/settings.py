@@ -47,6 +47,31 @@ def number(environ: Mapping[str, str], name: str, default: float, low: float, hi
     return value
 
 
+@dataclass(frozen=True)
+class Limits:
+    """Input limits of the public channels (REST, WeChat, WeCom); see limits_from_env."""
+
+    max_message_chars: int = 1000
+    rate_per_min: float = 30.0  # per sender; 0 switches the limit off
+    rate_burst: float = 10.0
+    max_body_bytes: int = 64 * 1024  # REST webhook body
+    action_timeout_s: float = 5.0  # one custom action call
+    turn_timeout_s: float = 12.0  # a whole REST turn (the widget gives up at 15 s)
+
+
+def limits_from_env(environ: Mapping[str, str] | None = None) -> Limits:
+    env = os.environ if environ is None else environ
+    d = Limits()
+    return Limits(
+        max_message_chars=int(number(env, "MAX_MESSAGE_CHARS", d.max_message_chars, 1, 100_000)),
+        rate_per_min=number(env, "RATE_LIMIT_PER_MIN", d.rate_per_min, 0, 1_000_000),
+        rate_burst=number(env, "RATE_LIMIT_BURST", d.rate_burst, 1, 1_000_000),
+        max_body_bytes=int(number(env, "REST_MAX_BODY_BYTES", d.max_body_bytes, 1024, 10**8)),
+        action_timeout_s=number(env, "ACTION_TIMEOUT_S", d.action_timeout_s, 0.1, 300),
+        turn_timeout_s=number(env, "TURN_TIMEOUT_S", d.turn_timeout_s, 0.1, 600),
+    )
+
+
 @dataclass
 class ChannelSettings:
     """Resolved values by field name, and the environment variables still missing."""
@@ -56,6 +81,7 @@ class ChannelSettings:
     invalid: List[str] = field(default_factory=list)
     reply_deadline_s: float = DEFAULT_DEADLINE_S
     max_clock_skew_s: float = DEFAULT_MAX_SKEW_S
+    limits: Limits = field(default_factory=Limits)
 
     @property
     def ready(self) -> bool:
@@ -93,4 +119,5 @@ def resolve(
         invalid,
         reply_deadline_s=number(env, "WECHAT_REPLY_DEADLINE_S", DEFAULT_DEADLINE_S, 0.05, 4.8),
         max_clock_skew_s=number(env, "WECHAT_MAX_CLOCK_SKEW_S", DEFAULT_MAX_SKEW_S, 0, 86400),
+        limits=limits_from_env(env),
     )
