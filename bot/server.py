@@ -11,14 +11,21 @@ The SQLite tracker store also runs in write-ahead-log mode (WAL): a turn's
 commit then costs one WAL append and sync instead of a rollback journal's
 several, and readers (the HR console) never block Rasa's writes.
 
+Rasa's HTTP API stays off unless RASA_ENABLE_API is true, and then only with a
+token from the environment (RASA_AUTH_TOKEN, or RASA_JWT_SECRET for JWT). The
+token is handed to Rasa's own --auth-token / --jwt-secret inside this process,
+so it never shows on a command line (`ps`).
+
 Everything else is stock Rasa: the arguments are Rasa's, and `rasa run` keeps
 working unchanged (only slower).
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from functools import lru_cache
-from typing import Any, Dict
+from typing import Any, Dict, List, Mapping
 
 from jsonschema import validators
 from rasa.core.actions.action import RemoteAction
@@ -59,7 +66,31 @@ def apply() -> None:
         event.listen(Engine, "connect", use_wal)
 
 
+class ApiConfigError(SystemExit):
+    """The API was asked for without a token: refuse to start rather than run it open."""
+
+
+def api_arguments(argv: List[str], env: Mapping[str, str]) -> List[str]:
+    """`argv` with the HTTP API switched on and guarded as the environment asks."""
+    argv = list(argv)
+    wanted = env.get("RASA_ENABLE_API", "").lower() in ("1", "true", "yes")
+    if wanted and "--enable-api" not in argv:
+        argv.append("--enable-api")
+    if "--enable-api" not in argv:
+        return argv
+    if "--auth-token" not in argv and env.get("RASA_AUTH_TOKEN"):
+        argv += ["--auth-token", env["RASA_AUTH_TOKEN"]]
+    if "--jwt-secret" not in argv and env.get("RASA_JWT_SECRET"):
+        argv += ["--jwt-secret", env["RASA_JWT_SECRET"]]
+    if "--auth-token" not in argv and "--jwt-secret" not in argv:
+        raise ApiConfigError(
+            "error: Rasa's HTTP API needs a token: set RASA_AUTH_TOKEN (or RASA_JWT_SECRET)"
+        )
+    return argv
+
+
 def main() -> None:
+    sys.argv[1:] = api_arguments(sys.argv[1:], os.environ)
     apply()
     from rasa.__main__ import main as rasa_main
 

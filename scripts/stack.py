@@ -83,6 +83,9 @@ def running_stack(
         encoding="utf-8",
     )
     env = dict(os.environ, KNOWLEDGE_DB=str(store), SANIC_HOST="127.0.0.1")
+    env.pop("RASA_ENABLE_API", None)
+    if api_token:  # through the environment, as `make run` does it (bot.server)
+        env.update(RASA_ENABLE_API="true", RASA_AUTH_TOKEN=api_token)
     rasa = str(BIN / "rasa")
     commands = {
         "actions": [rasa, "run", "actions", "--actions", "actions", "--port", str(action_port)],
@@ -90,7 +93,6 @@ def running_stack(
             *RASA_SERVER, "run", "--interface", "127.0.0.1", "--model", str(model),
             "--port", str(rasa_port), "--credentials", str(ROOT / "credentials.yml"),
             "--endpoints", str(endpoints), *(["--cors", *cors] if cors else []),
-            *(["--enable-api", "--auth-token", api_token] if api_token else []),
         ],
     }  # fmt: skip
     with ExitStack() as stack:
@@ -152,6 +154,12 @@ def rss_mb(proc: subprocess.Popen) -> tuple[float, float]:
         key, _, value = line.partition(":")
         fields[key] = value.strip()
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def cpu_s(proc: subprocess.Popen) -> float:
+    """CPU seconds (user + system) a process has used, from /proc: robust to a busy machine."""
+    fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _stop(proc: subprocess.Popen) -> None:

@@ -54,3 +54,13 @@ def test_uncovered_job_is_not_answered_with_a_number(stack):
     say(stack, "e2e-5", "客服主管工资多少")
     reply = texts_of(say(stack, "e2e-5", "程序员工资多少"))
     assert "程序员" in reply and not any(ch.isdigit() for ch in reply)
+
+
+def test_rasas_http_api_is_off(stack):
+    import urllib.error
+    import urllib.request
+
+    for path in ("/status", "/model/parse", "/conversations/e2e-1/tracker"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(stack + path, timeout=10)
+        assert refused.value.code in (404, 405), path

@@ -67,3 +67,29 @@ def test_sqlite_connections_use_the_write_ahead_log(tmp_path) -> None:
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_the_http_api_is_off_unless_asked_for() -> None:
+    argv = ["run", "--model", "m.tar.gz"]
+    assert server.api_arguments(argv, {"RASA_AUTH_TOKEN": "t"}) == argv
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"RASA_ENABLE_API": "true", "RASA_AUTH_TOKEN": "tok"}, ["--auth-token", "tok"]),
+        ({"RASA_ENABLE_API": "1", "RASA_JWT_SECRET": "jwt"}, ["--jwt-secret", "jwt"]),
+    ],
+)
+def test_the_api_takes_its_token_from_the_environment(env, expected) -> None:
+    argv = server.api_arguments(["run"], env)
+    assert argv[:2] == ["run", "--enable-api"] and argv[2:] == expected
+
+
+@pytest.mark.parametrize(
+    ("argv", "env"),
+    [(["run"], {"RASA_ENABLE_API": "true"}), (["run", "--enable-api"], {})],
+)
+def test_the_api_never_runs_without_a_token(argv, env) -> None:
+    with pytest.raises(SystemExit, match="needs a token"):
+        server.api_arguments(argv, env)

@@ -20,6 +20,7 @@ import re
 import subprocess
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
@@ -145,8 +146,12 @@ def test_no_secret_in_the_logs(stack: Tuple[Stack, str]) -> None:
     FakeTencent.seen.clear()
     FakeTencent.sent.clear()
     assert "18000-30000" in say(running.url, "secrets-rest", "客服主管工资多少")[0]["text"]
+    url = f"{running.url}/conversations/secrets-rest/tracker"
+    with pytest.raises(urllib.error.HTTPError) as refused:  # the API is on, but guarded
+        urllib.request.urlopen(url, timeout=30)
+    assert refused.value.code == 401
     query = urllib.parse.urlencode({"token": SECRETS["RASA_AUTH_TOKEN"]})
-    url = f"{running.url}/conversations/secrets-rest/tracker?{query}"
+    url = f"{url}?{query}"
     with urllib.request.urlopen(url, timeout=30) as response:
         assert json.loads(response.read())["sender_id"] == "secrets-rest"
 
