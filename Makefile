@@ -24,7 +24,7 @@ KB_INPUTS := bot/knowledge/sources $(wildcard bot/knowledge/sources/*) bot/knowl
 MODEL := models/kefu.tar.gz
 TRAIN_INPUTS := config.yml domain.yml $(wildcard bot/nlu/*.py) $(shell find data -type f -name '*.yml' 2>/dev/null)
 
-.PHONY: help install browser services kb train run shell test test-scale lint format validate evaluate test-stories bench bench-kb bench-rest bench-channel bench-widget bench-admin insights audit lock clean
+.PHONY: help install browser services kb train run shell test test-scale lint format validate evaluate test-stories bench bench-kb bench-rest bench-channel bench-widget bench-admin insights audit barrage lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -155,6 +155,9 @@ $(AUDIT_STAMP): requirements-audit.lock
 
 audit: $(STAMP) $(AUDIT_STAMP) ## pip-audit of the pinned runtime; fails on findings not in audit-accepted.txt
 	$(BIN)/python -m scripts.audit
+
+barrage: $(MODEL) ## 30 s of bad input mixed with real conversations, then a one-sender flood (figures)
+	$(BIN)/python -m scripts.barrage
 
 bench-admin: $(NPM_STAMP) ## the HR console's /admin response time on 100k generated events
 	$(BIN)/python -m benchmarks.admin_bench
