@@ -97,7 +97,13 @@ class ActionCompareRoles(KnowledgeAction):
         return "action_compare_roles"
 
     def respond(self, kb: KnowledgeBase, tracker: Tracker) -> tuple[render.Answer, Events]:
-        roles = roles_in(kb, tracker.latest_message.get("entities") or [])
+        entities = tracker.latest_message.get("entities") or []
+        roles = roles_in(kb, entities)
+        mentions = [e for e in entities if e.get("entity") == "role"]
+        if len(roles) == 1 and len(mentions) >= 2:  # two names of one role
+            answer = render.same_role_answer(kb, roles[0], _mentioned(tracker, mentions))
+            return answer, [SlotSet("role", roles[0]), SlotSet("topic", "ask_role_names"),
+                            SlotSet("last_sources", answer.cited)]  # fmt: skip
         current = kb.resolve_role(tracker.get_slot("role") or "")
         if len(roles) < 2 and current and current not in roles:
             roles.insert(0, current)
@@ -109,6 +115,15 @@ class ActionCompareRoles(KnowledgeAction):
         intent = _intent_named_in(kb, user_text(tracker)) or "ask_salary"
         answer = render.compare_answer(kb, roles, intent)
         return answer, [SlotSet("last_sources", answer.cited), SlotSet("topic", intent)]
+
+
+def _mentioned(tracker: Tracker, mentions: List[Dict[str, Any]]) -> List[str]:
+    """The words the user typed for role entities (the value is already canonical)."""
+    text = user_text(tracker)
+    return [
+        text[e["start"] : e["end"]] if isinstance(e.get("start"), int) else str(e["value"])
+        for e in mentions
+    ]
 
 
 def _intent_named_in(kb: KnowledgeBase, text: str) -> str | None:

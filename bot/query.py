@@ -51,8 +51,9 @@ TOPIC_NAMES: Dict[str, str] = {
     "ask_market_size": "从业规模",
 }
 
-# "拉萨市", "火星市": a named city. "城市" itself is the generic word, not a name.
-_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?<!城)市")
+# "拉萨市", "火星市": a named city. "城市" itself is the generic word, not a name,
+# and neither is the 市 of 市场/市价/市值/市面/行情 words or of 超市 ("多少是市场价").
+_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?<![城超])市(?![场价值面况])")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from bot.knowledge import Fact, KnowledgeBase, Salary
 from bot.query import INTENT_TOPICS, TOPIC_NAMES, Query
 
 PERIOD_WORD = {"month": "月薪", "year": "年薪"}
-MAX_ITEMS_PER_SOURCE = 8
 QUOTE_CHARS = 60
 NOT_AVAILABLE = "抱歉,知识库暂时无法查询,请稍后再试。"
 EXAMPLES = (
@@ -174,10 +173,9 @@ def facts_answer(kb: KnowledgeBase, role: str, intent: str) -> Answer:
     groups = kb.by_source(facts)
     lines = [f"{role}的{name}:"]
     for source_id, items in groups.items():
-        shown = items[:MAX_ITEMS_PER_SOURCE]
-        lines.extend(f"· {_fact_line(f)}" for f in shown)
-        if len(items) > len(shown):
-            lines.append(f"· ……(该来源共{len(items)}条)")
+        # Every item: a topic holds at most a dozen or so per source, and a cut-off
+        # list dropped exactly the fact asked about (e.g. the 9th of 11 challenges).
+        lines.extend(f"· {_fact_line(f)}" for f in items)
         lines.append(citation(kb, source_id))
     lines += _differ_note(len(groups), numbers=False)
     cited = _cited(facts)
@@ -219,6 +217,19 @@ def compare_answer(kb: KnowledgeBase, roles: Sequence[str], intent: str = "ask_s
     cited = [c for part in parts for c in part.cited]
     payloads = [part.payload for part in parts if part.payload]
     return Answer("\n".join(lines), {"type": "comparison", "parts": payloads}, cited=cited)
+
+
+def same_role_answer(kb: KnowledgeBase, role: str, names: Sequence[str]) -> Answer:
+    """Two names of one role ("客户服务总监和客户体验总监是一回事吗"): say so, then its names."""
+    same = (n for n in names if n and n != role and kb.resolve_role(n) == role)
+    named = "、".join(dict.fromkeys(same))
+    head = f"{named}都是{role}的叫法,指的是同一个岗位。" if named else f"这些都是{role}。"
+    names_answer = facts_answer(kb, role, "ask_role_names")
+    return Answer(
+        head + "\n" + names_answer.text,
+        names_answer.payload,
+        cited=names_answer.cited,
+    )
 
 
 def sources_answer(kb: KnowledgeBase, cited: Sequence[Dict[str, str]]) -> Answer:

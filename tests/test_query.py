@@ -51,6 +51,21 @@ def test_uncovered_job_and_place(kb):
     assert resolve(kb, "ask_salary", "小城市客服工资", [], {}).unknown_place is None
 
 
+@pytest.mark.parametrize(
+    "text", ["魔都客服主管,现在月薪拿多少是市场价", "客服主管的市价", "超市客服工资多少"]
+)
+def test_market_words_are_not_place_names(kb, text):
+    # 市 in 市场/市价 or 超市 is not "X市"; 多少是市场价 once asked about a city "多少是".
+    q = resolve(kb, "ask_salary", text, [e("city", "魔都")], {})
+    assert q.unknown_place is None
+    assert q.tier == "一线"
+
+
+@pytest.mark.parametrize("said", ["没啥经验", "没什么经验", "没有经验", "零基础"])
+def test_no_experience_said_casually_is_entry_level(kb, said):
+    assert resolve(kb, "ask_salary", "", [e("experience", said)], {}).band == "入门"
+
+
 def test_every_question_intent_maps_to_store_topics_and_a_name():
     assert set(INTENT_TOPICS) == set(TOPIC_NAMES)
     assert all(set(topics) <= set(TOPICS) for topics in INTENT_TOPICS.values())

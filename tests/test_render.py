@@ -27,3 +27,19 @@ def test_payload_matches_text(kb):
     lows = {r["low"] for r in answer.payload["ranges"]}
     assert {8000, 10000, 20000, 40000} <= lows
     assert all(r["quote"] for r in answer.payload["ranges"])
+
+
+def test_facts_answer_lists_every_item_of_a_source(kb):
+    # 客服总监's challenges hold more than eight items in one source; none is cut off.
+    facts = kb.facts("客服总监", "challenges")
+    assert len(facts) > 8
+    text = render.facts_answer(kb, "客服总监", "ask_challenges").text
+    assert all(render._fact_line(f) in text for f in facts)
+    assert "……" not in text
+
+
+def test_same_role_answer_names_the_role_and_lists_its_names(kb):
+    answer = render.same_role_answer(kb, "客服总监", ["客户服务总监", "客户体验总监", "胡说"])
+    assert answer.text.startswith("客户服务总监、客户体验总监都是客服总监的叫法")
+    assert "胡说" not in answer.text  # a word that is not a name of the role is not repeated
+    assert "客户运营总监" in answer.text and answer.cited

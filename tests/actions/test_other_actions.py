@@ -98,3 +98,22 @@ async def test_clarify_offers_the_likeliest_questions(dispatcher, domain):
     assert message["text"] == "抱歉,我没太明白。您是想问:"
     assert [b["title"] for b in message["buttons"]] == ["客服经理所需技能", "客服经理学历要求"]
     assert message["buttons"][0]["payload"] == '/ask_skills{"role": "客服经理"}'
+
+
+async def test_compare_two_names_of_one_role_says_they_are_the_same(dispatcher, domain):
+    # The synonym mapper makes both values canonical; the typed words come from the spans.
+    text = "客户服务总监和客户体验总监是一回事吗"
+    entities = [
+        {"entity": "role", "value": "客服总监", "start": 0, "end": 6},
+        {"entity": "role", "value": "客服总监", "start": 7, "end": 13},
+    ]
+    events = await ActionCompareRoles().run(
+        dispatcher, make_tracker(text, "compare_roles", entities), domain
+    )
+    reply = texts(dispatcher)
+    assert reply.startswith("客户服务总监、客户体验总监都是客服总监的叫法,指的是同一个岗位。")
+    assert "客户运营总监" in reply and "——来源:" in reply  # the documented names, cited
+    assert "请告诉我要对比的两个岗位" not in reply
+    slots = slot_events(events)
+    assert slots["role"] == "客服总监" and slots["topic"] == "ask_role_names"
+    assert slots["last_sources"]
