@@ -26,13 +26,13 @@ import urllib.request
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 from benchmarks.load import run_load
 from benchmarks.quality import QUESTIONS, Bm25Baseline, load_questions, score
 from benchmarks.stats import percentile, summarize
 from bot.knowledge.paths import store_path
-from scripts.stack import ROOT, cpu_s, rss_mb, running_stack, say
+from scripts.stack import ROOT, Stack, cpu_s, restart, rss_mb, running_stack, say
 
 REPORT = Path(__file__).with_name("RESULTS.md")
 # Everything from this heading on is written by hand (each optimisation's before/after)
@@ -208,6 +208,13 @@ def main(argv: List[str] | None = None) -> int:
                 f"{after_second[name][0]:.0f} | {after_second[name][1]:.0f} | {growth:+.0f} |"
             )
 
+        down_reply, recovery_s = action_recovery(stack)
+        lines += ["", "## Action server down, then back (one conversation, 客服主管 → 二线)"]
+        lines.append(f"- reply while it is down: {down_reply.strip()}")
+        lines.append(
+            f"- from its restart to the first correct context-dependent answer: {recovery_s:.1f} s"
+        )
+
         questions = load_questions(args.questions)
         if plan.questions:
             questions = questions[: plan.questions]
@@ -228,6 +235,25 @@ def main(argv: List[str] | None = None) -> int:
     print("\n".join(lines))
     print(f"\nwritten to {target}")
     return 0
+
+
+def action_recovery(stack: Stack, timeout_s: float = 120) -> Tuple[str, float]:
+    """Kill the action server mid-conversation; time its restart until the context answer is right.
+
+    The answer must still be the 二线 row for 客服主管, so the slots survived the outage.
+    """
+    sender = f"recovery-{secrets.token_hex(4)}"
+    say(stack.url, sender, "客服主管工资多少")
+    stack.procs["actions"].kill()
+    stack.procs["actions"].wait()
+    down_reply = _joined(say(stack.url, sender, "那二线城市呢"))
+    started = time.perf_counter()
+    restart(stack, "actions")
+    while time.perf_counter() - started < timeout_s:
+        if "13000-20000" in _joined(say(stack.url, sender, "那二线城市呢")):
+            return down_reply, time.perf_counter() - started
+        time.sleep(0.2)
+    raise TimeoutError("the conversation did not recover after the action server came back")
 
 
 def hand_written_log(report: Path) -> List[str]:

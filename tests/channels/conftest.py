@@ -162,7 +162,7 @@ async def serve(channel: Any, on_new_message: Any) -> AsyncIterator[str]:
         server.close()
         await server.wait_closed()
         await server.after_stop()
-        for task in list(channel._tasks):
+        for task in list(getattr(channel, "_tasks", ())):  # the chat apps' late sends
             task.cancel()
 
 

@@ -7,8 +7,6 @@ import http.client
 import io
 import json
 from contextlib import contextmanager
-from dataclasses import dataclass
-from email.message import Message
 from pathlib import Path
 from typing import Dict, Iterator
 from urllib.parse import urlencode, urlsplit
@@ -18,20 +16,10 @@ import pytest
 from bot.web.admin_auth import SESSION_S, session_ok, session_value
 from scripts.stack import running_web
 from tests.insights.generate import action, bot, conversations, user, write_events
+from tests.web.test_app import Reply
 
 TOKEN = "s3cret-token-for-tests"
 XSS = '<img src=x onerror="alert(1)">'
-
-
-@dataclass
-class Reply:
-    status: int
-    headers: Message
-    body: bytes
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8")
 
 
 class Client:
