@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
+import pytest
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
@@ -16,7 +20,23 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.insights.events import EVENTS, open_engine
 from bot.insights.report import compute
+from scripts import services
 from scripts.stack import ROOT
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def store_url(request, tmp_path_factory):
+    """The same events written by Rasa into SQLite (default) and into a real PostgreSQL."""
+    workdir = tmp_path_factory.mktemp(request.param)
+    if request.param == "sqlite":
+        yield f"sqlite:///{workdir / 'tracker.db'}"
+        return
+    if services.missing_binaries():
+        pytest.skip(f"needs {services.missing_binaries()} (make services)")
+    # A directory of its own under /tmp: PostgreSQL runs as `postgres`, which cannot
+    # traverse pytest's root-only temp tree.
+    with tempfile.TemporaryDirectory() as pg, services.postgres_server(Path(pg)) as url:
+        yield url
 
 
 def utter(text, intent, channel, entities=()):
@@ -24,9 +44,12 @@ def utter(text, intent, channel, entities=()):
     return UserUttered(text, parse["intent"], parse["entities"], parse, input_channel=channel)
 
 
-async def test_events_saved_by_rasa_are_read_as_turns(tmp_path):
+async def test_events_saved_by_rasa_are_read_as_turns(store_url):
     domain = Domain.load(ROOT / "domain.yml")
-    store = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    if store_url.startswith("sqlite"):
+        store = SQLTrackerStore(domain, dialect="sqlite", db=store_url[len("sqlite:///") :])
+    else:
+        store = SQLTrackerStore(domain, dialect="postgresql", host=store_url)
     role = {"entity": "role", "value": "客服主管", "start": 0, "end": 4}
     events = [
         ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen"),
@@ -47,10 +70,11 @@ async def test_events_saved_by_rasa_are_read_as_turns(tmp_path):
     ]  # fmt: skip
     await store.save(DialogueStateTracker.from_events("openid-1", events, domain.slots))
 
-    engine = open_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
+    engine = open_engine(store_url)
     with engine.connect() as conn:
-        columns = {c["name"]: str(c["type"]) for c in sa.inspect(conn).get_columns("events")}
-    assert columns == {c.name: str(c.type) for c in EVENTS.columns}
+        columns = {c["name"]: c["type"].python_type for c in sa.inspect(conn).get_columns("events")}
+    # Same names and kinds (PostgreSQL names Rasa's Float column DOUBLE PRECISION).
+    assert columns == {c.name: c.type.python_type for c in EVENTS.columns}
 
     insights = compute(engine, titles={})
     assert insights.turns == 3 and insights.answered == 1
