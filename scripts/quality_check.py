@@ -69,7 +69,7 @@ def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.add_argument("--only", nargs="*")
-    parser.add_argument("--model", default=str(MODEL), help="a trained model (default: %(default)s)")
+    parser.add_argument("--model", default=str(MODEL), help="default: %(default)s")
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)
     from rasa.core.agent import Agent
