@@ -120,7 +120,7 @@ test-stories: $(MODEL) ## end-to-end test conversations, failing on any wrong pr
 	$(BIN)/rasa test core --stories tests/test_stories.yml --model $(MODEL) \
 	  --e2e --fail-on-prediction-errors --out results/stories --no-plot
 
-test: lint validate $(MODEL) $(NPM_STAMP) browser ## everything CI runs: lint, data validation, pytest, NLU and story tests
+test: lint validate $(MODEL) $(NPM_STAMP) browser services ## everything CI runs: lint, data validation, pytest, NLU and story tests
 	$(BIN)/pytest
 	$(MAKE) --no-print-directory evaluate
 	$(MAKE) --no-print-directory test-stories

@@ -175,8 +175,6 @@ async def test_a_slow_action_server_times_out_after_action_timeout_s(monkeypatch
     from rasa.shared.core.trackers import DialogueStateTracker
     from rasa.utils.endpoints import EndpointConfig
 
-    from bot.channels.simulate import start_fake_api  # noqa: F401  (loopback helpers exist)
-
     async def slow(request):
         await asyncio.sleep(10)
         return web.json_response({"events": [], "responses": []})

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from scripts.browser import CHROMIUM_ARGS
 from scripts.stack import ROOT
 from tests.web.test_admin import TOKEN, console, make_store
 
@@ -25,16 +23,6 @@ def base(tmp_path_factory):
     env = {"ADMIN_TOKEN": TOKEN, "TRACKER_DB_URL": f"sqlite:///{store}"}
     with console(workdir, env) as client:
         yield f"http://{client.host}:{client.port}"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = shutil.which("chromium")
-    assert executable, "Debian's chromium is required: make browser"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def wait_for_charts(page: Page, timeout_s: float = 30) -> None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from scripts.browser import CHROMIUM_ARGS, wait_until_ready
+from scripts.browser import wait_until_ready
 from scripts.stack import ROOT, free_port, running_stack, running_web
 
 pytestmark = pytest.mark.e2e
@@ -27,16 +25,6 @@ def servers(seeds, tmp_path_factory):
         running_web(workdir, stack.url, web_port) as web,
     ):
         yield stack, web
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = shutil.which("chromium")
-    assert executable, "Debian's chromium is required: make browser"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def open_widget(page: Page, url: str) -> None:
