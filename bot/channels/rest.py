@@ -35,6 +35,7 @@ import rasa.core.actions.action as rasa_action
 import rasa.utils.endpoints
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from rasa.core.lock_store import LockError
 from sanic import Blueprint, response
 from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
@@ -201,10 +202,23 @@ class GuardedRestInput(RestInput):
         message = UserMessage(
             text, collector, sender, input_channel=input_channel, metadata=metadata
         )
-        try:
-            await asyncio.wait_for(on_new_message(message), self.limits.turn_timeout_s)
-        except asyncio.TimeoutError:
-            logger.error("rest: no reply within %ss for %s", self.limits.turn_timeout_s, sender)
-        except Exception:
-            logger.exception("rest: Rasa failed on a message from %s", sender)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.limits.turn_timeout_s
+        for attempt in (1, 2):
+            try:
+                await asyncio.wait_for(on_new_message(message), deadline - loop.time())
+            except LockError:
+                # A server that died mid-turn leaves its ticket on this conversation's lock.
+                # Rasa gives our ticket the same lifetime, so both can expire together and
+                # it gives up before running anything; by then the lock is gone, so one
+                # more try is safe and answers instead of apologising.
+                if attempt == 1 and not collector.messages and loop.time() < deadline:
+                    logger.warning("rest: conversation lock lost for %s; trying again", sender)
+                    continue
+                logger.exception("rest: could not lock the conversation of %s", sender)
+            except asyncio.TimeoutError:
+                logger.error("rest: no reply within %ss for %s", self.limits.turn_timeout_s, sender)
+            except Exception:
+                logger.exception("rest: Rasa failed on a message from %s", sender)
+            break
         return collector.messages or [{"recipient_id": sender, "text": UNAVAILABLE}]

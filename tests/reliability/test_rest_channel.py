@@ -207,3 +207,34 @@ def test_from_credentials_applies_the_configured_action_timeout(monkeypatch):
     monkeypatch.setenv("MAX_MESSAGE_CHARS", "300")
     rest = GuardedRestInput.from_credentials(None)
     assert rasa_action.DEFAULT_REQUEST_TIMEOUT == 2.5 and rest.limits.max_message_chars == 300
+
+
+class LockedOnce:
+    """Rasa giving up on a conversation lock a dead server left behind, `times` times."""
+
+    def __init__(self, times: int) -> None:
+        self.times = times
+        self.bot = ScriptedBot(echo)
+
+    async def __call__(self, message) -> None:
+        from rasa.core.lock_store import LockError
+
+        if self.times:
+            self.times -= 1
+            raise LockError("Could not acquire lock")
+        await self.bot(message)
+
+
+async def test_a_lost_conversation_lock_is_tried_once_more(http):
+    bot = LockedOnce(times=1)
+    async with serve_rest(channel(), bot) as url:
+        status, replies, _ = await send(http, url, {"sender": "u-lock", "message": "你好"})
+    assert status == 200 and texts(replies) == "你说:你好"
+    assert bot.bot.texts == ["你好"]
+
+
+async def test_a_lock_lost_twice_gets_the_apology(http):
+    bot = LockedOnce(times=2)
+    async with serve_rest(channel(), bot) as url:
+        status, replies, _ = await send(http, url, {"sender": "u-lock2", "message": "你好"})
+    assert status == 200 and texts(replies) == UNAVAILABLE and bot.bot.texts == []
