@@ -25,7 +25,7 @@ import asyncio
 import json
 import logging
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, ClassVar, Dict, Mapping, Set, Tuple
+from typing import Any, Awaitable, ClassVar, Dict, Mapping, Set, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -46,6 +46,7 @@ from bot.channels.replies import (
     split_text,
 )
 from bot.channels.settings import ChannelSettings, resolve
+from bot.channels.turns import OnNewMessage, run_turn
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +56,6 @@ RETRY_POLL_S = 0.1
 PENDING, ASYNC, DONE = "pending", "async", "done:"
 GREET = "/greet"
 NON_TEXT_TYPES = {"image", "voice", "video", "shortvideo", "location", "link", "file"}
-
-OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
 class Reject(Exception):
@@ -392,7 +391,8 @@ class ChatAppInput(InputChannel):
             },
         )
         try:
-            await on_new_message(message)
+            # A lost conversation lock is tried once more there (see bot.channels.turns).
+            await run_turn(on_new_message, message)
         except Exception:
             logger.exception("%s: Rasa failed on a message", self.PLATFORM)
             return Rendered(BOT_FAILED)

@@ -29,7 +29,7 @@ import json
 import logging
 import os
 import re
-from typing import Any, Awaitable, Callable, Dict, List
+from typing import Any, Dict, List
 
 import rasa.core.actions.action as rasa_action
 import rasa.utils.endpoints
@@ -49,10 +49,10 @@ from bot.channels.guard import (
     valid_sender,
 )
 from bot.channels.settings import Limits, limits_from_env
+from bot.channels.turns import OnNewMessage, run_turn
 
 logger = logging.getLogger(__name__)
 
-OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 # An oversized body up to this size is read and discarded so the client sees the 413.
 DRAIN_BYTES = 16 * 1024 * 1024
 _INPUT_CHANNEL = re.compile(r"[a-z][a-z0-9_]{0,31}")
@@ -202,23 +202,14 @@ class GuardedRestInput(RestInput):
         message = UserMessage(
             text, collector, sender, input_channel=input_channel, metadata=metadata
         )
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.limits.turn_timeout_s
-        for attempt in (1, 2):
-            try:
-                await asyncio.wait_for(on_new_message(message), deadline - loop.time())
-            except LockError:
-                # A server that died mid-turn leaves its ticket on this conversation's lock.
-                # Rasa gives our ticket the same lifetime, so both can expire together and
-                # it gives up before running anything; by then the lock is gone, so one
-                # more try is safe and answers instead of apologising.
-                if attempt == 1 and not collector.messages and loop.time() < deadline:
-                    logger.warning("rest: conversation lock lost for %s; trying again", sender)
-                    continue
-                logger.exception("rest: could not lock the conversation of %s", sender)
-            except asyncio.TimeoutError:
-                logger.error("rest: no reply within %ss for %s", self.limits.turn_timeout_s, sender)
-            except Exception:
-                logger.exception("rest: Rasa failed on a message from %s", sender)
-            break
+        deadline = asyncio.get_running_loop().time() + self.limits.turn_timeout_s
+        try:
+            # A lost conversation lock is tried once more there (see bot.channels.turns).
+            await run_turn(on_new_message, message, deadline)
+        except LockError:
+            logger.exception("rest: could not lock the conversation of %s", sender)
+        except asyncio.TimeoutError:
+            logger.error("rest: no reply within %ss for %s", self.limits.turn_timeout_s, sender)
+        except Exception:
+            logger.exception("rest: Rasa failed on a message from %s", sender)
         return collector.messages or [{"recipient_id": sender, "text": UNAVAILABLE}]

@@ -7,9 +7,11 @@ import base64
 import os
 import time
 
+from rasa.core.lock_store import LockError
+
 from bot import render
 from bot.channels import crypto, xmlmsg
-from bot.channels.replies import MAX_BYTES, UNDERSTANDS_TEXT_ONLY, split_text
+from bot.channels.replies import BOT_FAILED, MAX_BYTES, UNDERSTANDS_TEXT_ONLY, split_text
 from tests.channels.conftest import (
     AES_KEY,
     OA_ACCOUNT,
@@ -333,6 +335,52 @@ async def test_a_failing_bot_gets_an_apology_not_an_error(http):
     async with serve(wechat_channel(), broken) as url:
         status, body = await post(http, url, *oa_plain_request(text_fields("你好")))
     assert status == 200 and "稍后再试" in xmlmsg.parse(body)["Content"]
+
+
+class LostLock:
+    """Rasa giving up on a conversation lock a dead server left behind, `times` times.
+
+    With `after_reply`, the bot says something first and only then loses the lock.
+    """
+
+    def __init__(self, times: int, after_reply: bool = False) -> None:
+        self.times = times
+        self.after_reply = after_reply
+        self.calls = 0
+        self.bot = ScriptedBot(echo)
+
+    async def __call__(self, message) -> None:
+        self.calls += 1
+        if self.times:
+            self.times -= 1
+            if self.after_reply:
+                await message.output_channel.send_response(message.sender_id, {"text": "半句"})
+            raise LockError("Could not acquire lock")
+        await self.bot(message)
+
+
+async def test_a_lost_conversation_lock_is_tried_once_more(http):
+    bot = LostLock(times=1)
+    async with serve(wechat_channel(), bot) as url:
+        status, body = await post(http, url, *oa_plain_request(text_fields("你好")))
+    assert status == 200 and xmlmsg.parse(body)["Content"] == "你说:你好"
+    assert bot.calls == 2 and bot.bot.texts == ["你好"]
+
+
+async def test_a_lock_lost_twice_gets_the_apology(http):
+    bot = LostLock(times=2)
+    async with serve(wechat_channel(), bot) as url:
+        status, body = await post(http, url, *oa_plain_request(text_fields("你好")))
+    assert status == 200 and xmlmsg.parse(body)["Content"] == BOT_FAILED
+    assert bot.calls == 2 and bot.bot.texts == []
+
+
+async def test_a_lock_lost_after_the_bot_spoke_is_not_tried_again(http):
+    bot = LostLock(times=1, after_reply=True)
+    async with serve(wechat_channel(), bot) as url:
+        status, body = await post(http, url, *oa_plain_request(text_fields("你好")))
+    assert status == 200 and xmlmsg.parse(body)["Content"] == BOT_FAILED
+    assert bot.calls == 1 and bot.bot.texts == []
 
 
 async def test_answer_from_the_real_knowledge_base(http, kb):
