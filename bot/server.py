@@ -1,15 +1,19 @@
-"""`python -m bot.server run ...`: Rasa's own CLI, with one measured speed fix applied first.
+"""`python -m bot.server run ...`: Rasa's own CLI, with measured speed fixes applied first.
 
-Profiling the Rasa server under load (py-spy, see benchmarks/RESULTS.md) showed
-that 42% of its time went into validating each action-server response:
-Rasa 3.6 calls `jsonschema.validate`, which checks the *schema itself* against
-the JSON Schema 2020-12 meta-schema on every call before it looks at the
-response. The schema never changes, so we check it once and keep the compiled
-validator. Responses are still validated in full, with the same error.
+Profiling the Rasa server under load (py-spy, see benchmarks/RESULTS.md) found
+time Rasa spends on work whose result never changes:
+- 42% validating each action-server response: Rasa 3.6 calls
+  `jsonschema.validate`, which checks the *schema itself* against the JSON
+  Schema 2020-12 meta-schema on every call. We check it once and keep the
+  compiled validator; responses are still validated in full, with Rasa's error.
+- 12% connecting to SQLite: SQLAlchemy 1.4 opens a connection per session on
+  an SQLite file and the tracker store opens two per turn; we pool them, as
+  SQLAlchemy 2.0 does by default.
+- 5% walking the Event class tree to deserialise each stored event by name.
 
-The SQLite tracker store also runs in write-ahead-log mode (WAL): a turn's
-commit then costs one WAL append and sync instead of a rollback journal's
-several, and readers (the HR console) never block Rasa's writes.
+The SQLite tracker store also runs in write-ahead-log mode (WAL), so readers
+(the HR console) never block Rasa's writes. A tracker store `type:` that cannot
+be imported stops the server instead of Rasa's silent fall-back to memory.
 
 Rasa's HTTP API stays off unless RASA_ENABLE_API is true, and then only with a
 token from the environment (RASA_AUTH_TOKEN, or RASA_JWT_SECRET for JWT). The
@@ -27,12 +31,19 @@ import sys
 from functools import lru_cache
 from typing import Any, Dict, List, Mapping
 
+import rasa.core.tracker_store
 from jsonschema import validators
 from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.events import Event
+from rasa.shared.utils.common import class_from_module_path
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.pool import QueuePool
 
 _ORIGINAL_VALIDATE = RemoteAction._validate_action_result
+_ORIGINAL_RESOLVE = Event.resolve_by_type
+_EVENT_CLASSES: Dict[str, type] = {}
+_ORIGINAL_ENGINE_KWARGS = rasa.core.tracker_store.create_engine_kwargs
 
 
 @lru_cache(maxsize=1)
@@ -52,6 +63,21 @@ def validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
     return _ORIGINAL_VALIDATE(self, result)
 
 
+def resolve_event_type(type_name: str, default: type | None = None) -> type | None:
+    """Rasa's `Event.resolve_by_type`, remembering what the class-tree walk found.
+
+    Rasa walks every Event subclass (about 40, with an `isabstract` check each)
+    for every stored event it deserialises: 5% of the server's CPU per reply.
+    Only found classes are remembered, so unknown names still get Rasa's answer.
+    """
+    found = _EVENT_CLASSES.get(type_name)
+    if found is None:
+        found = _ORIGINAL_RESOLVE(type_name, default)
+        if found is not None and found is not default:
+            _EVENT_CLASSES[type_name] = found
+    return found
+
+
 def use_wal(dbapi_connection: Any, connection_record: Any) -> None:
     """Put every SQLite connection Rasa opens into WAL mode (a no-op for other databases)."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
@@ -60,8 +86,36 @@ def use_wal(dbapi_connection: Any, connection_record: Any) -> None:
         cursor.close()
 
 
+def engine_kwargs(url: Any) -> Dict[str, Any]:
+    """Rasa's engine arguments, plus a connection pool for an SQLite file.
+
+    SQLAlchemy 1.4 opens a new connection for every session on an SQLite file
+    (NullPool), and Rasa's tracker store opens two sessions per turn: connecting
+    was 12% of the server's CPU per reply. SQLAlchemy 2.0 pools such files by
+    default (QueuePool), which is what this does; PostgreSQL already pools.
+    """
+    kwargs = _ORIGINAL_ENGINE_KWARGS(url)
+    parsed = make_url(str(url))
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        kwargs.update(poolclass=QueuePool, connect_args={"check_same_thread": False})
+    return kwargs
+
+
+def load_tracker_store_class(domain: Any, store: Any, event_broker: Any = None) -> Any:
+    """Rasa's loader for a tracker store named by module path, minus its silent fallback.
+
+    Rasa answers a misspelt or broken `type:` with a warning and an in-memory store,
+    which loses every conversation at the next restart; here the server stops instead.
+    """
+    store_class = class_from_module_path(store.type)
+    return store_class(host=store.url, domain=domain, event_broker=event_broker, **store.kwargs)
+
+
 def apply() -> None:
     RemoteAction._validate_action_result = validate_action_result
+    Event.resolve_by_type = staticmethod(resolve_event_type)
+    rasa.core.tracker_store.create_engine_kwargs = engine_kwargs
+    rasa.core.tracker_store._load_from_module_name_in_endpoint_config = load_tracker_store_class
     if not event.contains(Engine, "connect", use_wal):
         event.listen(Engine, "connect", use_wal)
 

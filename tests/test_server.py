@@ -93,3 +93,43 @@ def test_the_api_takes_its_token_from_the_environment(env, expected) -> None:
 def test_the_api_never_runs_without_a_token(argv, env) -> None:
     with pytest.raises(SystemExit, match="needs a token"):
         server.api_arguments(argv, env)
+
+
+def test_an_sqlite_file_gets_a_connection_pool_and_other_urls_rasas_arguments() -> None:
+    from sqlalchemy.pool import QueuePool
+
+    assert server.engine_kwargs("sqlite:///var/tracker.db")["poolclass"] is QueuePool
+    assert "poolclass" not in server.engine_kwargs("sqlite://")  # in memory: one connection
+    postgres = "postgresql://u:pw@db/kefu"
+    assert server.engine_kwargs(postgres) == server._ORIGINAL_ENGINE_KWARGS(postgres)
+
+
+@pytest.mark.parametrize(
+    "name", ["user", "bot", "action", "slot", "session_started", "restart", "followup"]
+)
+def test_event_types_resolve_as_rasa_resolves_them(name: str) -> None:
+    assert server.resolve_event_type(name) is server._ORIGINAL_RESOLVE(name)
+    assert server.resolve_event_type(name) is server.resolve_event_type(name)
+
+
+def test_an_unknown_event_type_gets_rasas_answer() -> None:
+    from rasa.shared.core.events import UserUttered
+
+    with pytest.raises(ValueError, match="Unknown event name"):
+        server.resolve_event_type("no_such_event")
+    assert server.resolve_event_type("no_such_event", UserUttered) is UserUttered
+    assert "no_such_event" not in server._EVENT_CLASSES
+
+
+def test_apply_installs_every_fix(monkeypatch) -> None:
+    import rasa.core.tracker_store as stores
+    from rasa.shared.core.events import Event
+
+    monkeypatch.setattr(Event, "resolve_by_type", staticmethod(server._ORIGINAL_RESOLVE))
+    monkeypatch.setattr(stores, "create_engine_kwargs", server._ORIGINAL_ENGINE_KWARGS)
+    loader = stores._load_from_module_name_in_endpoint_config
+    monkeypatch.setattr(stores, "_load_from_module_name_in_endpoint_config", loader)
+    server.apply()
+    assert Event.resolve_by_type is server.resolve_event_type
+    assert stores.create_engine_kwargs is server.engine_kwargs
+    assert stores._load_from_module_name_in_endpoint_config is server.load_tracker_store_class
