@@ -19,11 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Sequence
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "kefu.tar.gz"
 BIN = Path(sys.executable).parent
 # The Rasa server as `make run` starts it: Rasa's CLI behind our speed fix.
 RASA_SERVER = (sys.executable, "-m", "bot.server")
+# The conversation store `make run` uses (endpoints.yml), put on a private SQLite file.
+TRACKER_STORE = yaml.safe_load((ROOT / "endpoints.yml").read_text())["tracker_store"]["type"]
 
 
 def free_port() -> int:
@@ -79,7 +83,8 @@ def running_stack(
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n',
+        f"tracker_store:\n  type: {TRACKER_STORE}\n"
+        f'  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n',
         encoding="utf-8",
     )
     env = dict(os.environ, KNOWLEDGE_DB=str(store), SANIC_HOST="127.0.0.1")

@@ -137,5 +137,6 @@ def test_the_default_endpoints_stay_embedded_sqlite():
     from rasa.utils.endpoints import read_endpoint_config
 
     tracker = read_endpoint_config(str(ROOT / "endpoints.yml"), "tracker_store")
-    assert tracker.type == "SQL" and tracker.kwargs["dialect"] == "sqlite"
+    assert tracker.type == "bot.tracker_store.CachedSQLTrackerStore"
+    assert tracker.kwargs["dialect"] == "sqlite"
     assert read_endpoint_config(str(ROOT / "endpoints.yml"), "lock_store") is None
