@@ -1,12 +1,13 @@
-"""Answer quality on benchmarks/questions.yml without the servers, for quick iteration.
+"""Answer quality on an evaluation set without the servers, for quick iteration.
 
 Loads the trained model in-process (NLU only), runs the real action classes on a
 fresh tracker per question (as benchmarks/run.py does with one sender per
 question) and scores with benchmarks.quality.score. `--verbose` prints every
 miss with its intent, entities and reply. The committed numbers still come from
-`make bench`, through the REST stack.
+`make bench`, through the REST stack. `--questions` picks the set (default
+benchmarks/questions.yml; benchmarks/questions_heldout.yml is the blind one).
 
-    .venv/bin/python -m scripts.quality_check [-v] [--only ID ...]
+    .venv/bin/python -m scripts.quality_check [-v] [--only ID ...] [--questions PATH]
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from benchmarks.quality import load_questions, score
+from benchmarks.quality import QUESTIONS, load_questions, score
 from scripts.stack import MODEL
 
 SLOT_ENTITIES = {"role": "role", "city_tier": "city_tier", "experience": "experience"}
@@ -70,13 +72,14 @@ def main(argv: List[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true")
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--model", default=str(MODEL), help="default: %(default)s")
+    parser.add_argument("--questions", type=Path, default=QUESTIONS, help="default: %(default)s")
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)
     from rasa.core.agent import Agent
 
     agent = Agent.load(args.model)
     actions = _actions()
-    questions = load_questions()
+    questions = load_questions(args.questions)
     if args.only:
         questions = [q for q in questions if q.id in args.only]
     loop = asyncio.new_event_loop()
