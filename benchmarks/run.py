@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Dict, List, Tuple
 
 from benchmarks.load import run_load
-from benchmarks.quality import QUESTIONS, Bm25Baseline, load_questions, score
+from benchmarks.quality import HELDOUT, QUESTIONS, Bm25Baseline, load_questions, score
 from benchmarks.stats import percentile, summarize
 from bot.knowledge.paths import store_path
 from scripts.stack import ROOT, Stack, cpu_s, restart, rss_mb, running_stack, say
@@ -131,7 +131,10 @@ def parse_latencies(url: str, token: str, n: int) -> List[float]:
 def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--questions", type=Path, default=QUESTIONS)
+    parser.add_argument(
+        "--questions", type=Path, nargs="+", default=[QUESTIONS, HELDOUT],
+        help="evaluation sets (default: the tuned set, then the blind held-out one)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
     lines = ["# Benchmark results", "", "Machine:", *machine(), ""]
@@ -215,18 +218,26 @@ def main(argv: List[str] | None = None) -> int:
             f"- from its restart to the first correct context-dependent answer: {recovery_s:.1f} s"
         )
 
-        questions = load_questions(args.questions)
-        if plan.questions:
-            questions = questions[: plan.questions]
-        ours = score(questions, lambda q: _joined(say(stack.url, f"q-{secrets.token_hex(4)}", q)))
-    baseline = score(questions, Bm25Baseline().answer)
-    lines += ["", f"## Answer quality ({len(questions)} questions, {args.questions.name})"]
-    lines.append("| system | accuracy | precision |")
-    lines.append("| --- | --- | --- |")
-    lines.append(f"| assistant (fact store) | {ours.accuracy:.3f} | {ours.precision:.3f} |")
-    lines.append(f"| BM25 top sentence | {baseline.accuracy:.3f} | {baseline.precision:.3f} |")
-    if ours.misses:
-        lines.append(f"\nAssistant misses: {', '.join(ours.misses)}")
+        limit = plan.questions or None
+        sets = {path.name: load_questions(path)[:limit] for path in args.questions}
+        ours = {
+            name: score(qs, lambda q: _joined(say(stack.url, f"q-{secrets.token_hex(4)}", q)))
+            for name, qs in sets.items()
+        }
+    bm25 = Bm25Baseline()
+    lines += ["", "## Answer quality (BM25: its top sentence over the same documents)"]
+    lines.append("| set | questions | system | accuracy | precision |")
+    lines.append("| --- | --- | --- | --- | --- |")
+    for name, qs in sets.items():
+        baseline = score(qs, bm25.answer)
+        for system, result in (("assistant (fact store)", ours[name]), ("BM25", baseline)):
+            lines.append(
+                f"| {name} | {len(qs)} | {system} | {result.accuracy:.3f} "
+                f"| {result.precision:.3f} |"
+            )
+    for name, result in ours.items():
+        if result.misses:
+            lines.append(f"\nAssistant misses on {name}: {', '.join(result.misses)}")
 
     target = QUICK_REPORT if args.quick else REPORT
     lines += ["", *hand_written_log(REPORT)]
