@@ -6,6 +6,8 @@ time Rasa spends on work whose result never changes:
   `jsonschema.validate`, which checks the *schema itself* against the JSON
   Schema 2020-12 meta-schema on every call. We check it once and keep the
   compiled validator; responses are still validated in full, with Rasa's error.
+  Then 9% trying each event against all 23 `oneOf` event alternatives; we try
+  the one it names, which gives the same verdict.
 - 12% connecting to SQLite: SQLAlchemy 1.4 opens a connection per session on
   an SQLite file and the tracker store opens two per turn; we pool them, as
   SQLAlchemy 2.0 does by default.
@@ -26,8 +28,10 @@ working unchanged (only slower).
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Dict, List, Mapping
 
@@ -46,13 +50,40 @@ _EVENT_CLASSES: Dict[str, type] = {}
 _ORIGINAL_ENGINE_KWARGS = rasa.core.tracker_store.create_engine_kwargs
 
 
+@dataclass(frozen=True)
+class ResponseValidator:
+    """The action response schema, checked and compiled once, its event union split by type.
+
+    Rasa's schema says each event is `oneOf` 23 alternatives, each fixing a
+    different `event` name, so jsonschema tries all 23 for every event. Only the
+    alternative an event names can match, so checking the shared part and then
+    that one alternative gives the same verdict at a fraction of the cost.
+    """
+
+    shared: Any  # the whole schema, with each event's `oneOf` left out
+    by_event: Dict[str, Any]  # event name -> its alternative
+
+    def is_valid(self, result: Any) -> bool:
+        if not self.shared.is_valid(result):
+            return False
+        for item in result.get("events") or ():
+            alternative = self.by_event.get(item["event"])
+            if alternative is None or not alternative.is_valid(item):
+                return False
+        return True
+
+
 @lru_cache(maxsize=1)
-def response_validator() -> Any:
-    """The action response schema, checked once and compiled once."""
+def response_validator() -> ResponseValidator:
     schema = RemoteAction.action_response_format_spec()
     cls = validators.validator_for(schema)
     cls.check_schema(schema)
-    return cls(schema)
+    shared = copy.deepcopy(schema)
+    alternatives = shared["properties"]["events"]["items"].pop("oneOf")
+    return ResponseValidator(
+        cls(shared),
+        {alt["properties"]["event"]["const"]: cls(alt) for alt in alternatives},
+    )
 
 
 def validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:

@@ -16,6 +16,19 @@ INVALID = [
     {"events": "not a list"},
     {"events": [{"event": "slot", "name": 3}]},
     {"responses": [42]},
+    {"events": [{"event": "no_such_event"}]},
+    {"events": [{"event": 7}]},
+    {"events": [{"name": "role", "value": "x"}]},
+    {"events": ["slot"]},
+    {"events": [VALID["events"][0], {"event": "user", "text": 5}]},
+    {"events": [{"event": "action", "name": "action_answer", "policy": 3}]},
+    [],
+]
+MORE_VALID = [
+    {},
+    {"events": [], "responses": []},
+    {"events": [{"event": "user", "text": "你好", "parse_data": {"intent": {"name": "greet"}}}]},
+    {"events": [{"event": "action", "name": "action_listen"}, {"event": "restart"}]},
 ]
 
 
@@ -39,7 +52,7 @@ def test_an_invalid_response_raises_rasas_error(action: RemoteAction, response) 
         action._validate_action_result(response)
 
 
-@pytest.mark.parametrize("response", [VALID, *INVALID])
+@pytest.mark.parametrize("response", [VALID, *MORE_VALID, *INVALID])
 def test_the_verdict_matches_the_original(response) -> None:
     original = RemoteAction("action_answer", None)
     try:
@@ -47,6 +60,14 @@ def test_the_verdict_matches_the_original(response) -> None:
     except ValidationError:
         expected = False
     assert server.response_validator().is_valid(response) is expected
+
+
+def test_every_event_alternative_names_its_own_event() -> None:
+    """What makes checking only the named alternative equal to Rasa's `oneOf`."""
+    schema = RemoteAction.action_response_format_spec()
+    alternatives = schema["properties"]["events"]["items"]["oneOf"]
+    names = [alt["properties"]["event"]["const"] for alt in alternatives]
+    assert len(names) == len(set(names)) == len(server.response_validator().by_event)
 
 
 def test_the_schema_is_checked_once() -> None:
