@@ -3,7 +3,8 @@
 Stages: knowledge-base build and training time, cold start, NLU-only latency
 (/model/parse), end-to-end REST latency and throughput at several concurrency
 levels, the overhead ratio, memory (idle, after load, growth between two
-identical rounds) and answer quality against a BM25 baseline.
+identical rounds), answer quality against a BM25 baseline on both evaluation
+sets, and the same load on two Sanic workers behind Rasa's Redis lock store.
 
 `make bench QUICK=1` runs every stage with tiny counts (in `make test`) so the
 harness cannot rot; it checks that the harness works, never the speed, and
@@ -18,6 +19,7 @@ import json
 import os
 import platform
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,6 +34,7 @@ from benchmarks.load import run_load
 from benchmarks.quality import HELDOUT, QUESTIONS, Bm25Baseline, load_questions, score
 from benchmarks.stats import percentile, summarize
 from bot.knowledge.paths import store_path
+from scripts import services
 from scripts.stack import ROOT, Stack, cpu_s, restart, rss_mb, running_stack, say
 
 REPORT = Path(__file__).with_name("RESULTS.md")
@@ -50,10 +53,11 @@ class Plan:
     conversations: int  # per user and level
     deadline_s: float  # per level
     questions: int  # 0 = all
+    worker_levels: tuple  # concurrent users against 2 Sanic workers
 
 
-FULL = Plan(3, 300, (1, 8, 32, 128), 4, 60.0, 0)
-QUICK = Plan(1, 10, (1, 2), 1, 20.0, 5)
+FULL = Plan(3, 300, (1, 8, 32, 128), 4, 60.0, 0, (1, 32))
+QUICK = Plan(1, 10, (1, 2), 1, 20.0, 5, (1, 2))
 
 
 def machine() -> List[str]:
@@ -172,26 +176,8 @@ def main(argv: List[str] | None = None) -> int:
         lines.append(_pcts(parse))
 
         lines += ["", "## End to end (REST, multi-turn conversations, one sender per user)"]
-        lines.append(
-            "| users | replies | replies/s | p50 ms | p95 ms | p99 ms | errors | empty "
-            "| Rasa CPU ms/reply |"
-        )
-        lines.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-        one_user_p50 = None
-        rounds = []
-        for level in plan.levels:
-            cpu_before = cpu_s(stack.procs["rasa"])
-            result = asyncio.run(run_load(stack.url, level, plan.conversations, plan.deadline_s))
-            lat = result.latencies_ms
-            cpu_ms = (cpu_s(stack.procs["rasa"]) - cpu_before) * 1000 / max(len(lat), 1)
-            p50 = percentile(lat, 50) if lat else float("nan")
-            one_user_p50 = p50 if level == 1 else one_user_p50
-            lines.append(
-                f"| {level} | {len(lat)} | {result.replies_per_s:.1f} | {p50:.1f} | "
-                f"{percentile(lat, 95):.1f} | {percentile(lat, 99):.1f} | "
-                f"{result.errors} | {result.empty} | {cpu_ms:.1f} |"
-            )
-            rounds.append(result)
+        table, one_user_p50 = load_table(stack, plan.levels, plan)
+        lines += table
         ratio = one_user_p50 / percentile(parse, 50)
         lines.append(f"\nOverhead ratio (end-to-end p50 / NLU p50, one user): {ratio:.2f}")
 
@@ -239,6 +225,8 @@ def main(argv: List[str] | None = None) -> int:
         if result.misses:
             lines.append(f"\nAssistant misses on {name}: {', '.join(result.misses)}")
 
+    lines += workers_section(plan)
+
     target = QUICK_REPORT if args.quick else REPORT
     lines += ["", *hand_written_log(REPORT)]
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -246,6 +234,48 @@ def main(argv: List[str] | None = None) -> int:
     print("\n".join(lines))
     print(f"\nwritten to {target}")
     return 0
+
+
+TABLE_HEAD = [
+    "| users | replies | replies/s | p50 ms | p95 ms | p99 ms | errors | empty "
+    "| Rasa CPU ms/reply |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+]
+
+
+def load_table(stack: Stack, levels: tuple, plan: Plan) -> Tuple[List[str], float]:
+    """One table row per concurrency level, and the one-user p50 (nan without that level)."""
+    rows, one_user_p50 = list(TABLE_HEAD), float("nan")
+    for level in levels:
+        cpu_before = cpu_s(stack.procs["rasa"])
+        result = asyncio.run(run_load(stack.url, level, plan.conversations, plan.deadline_s))
+        lat = result.latencies_ms
+        cpu_ms = (cpu_s(stack.procs["rasa"]) - cpu_before) * 1000 / max(len(lat), 1)
+        p50 = percentile(lat, 50) if lat else float("nan")
+        one_user_p50 = p50 if level == 1 else one_user_p50
+        rows.append(
+            f"| {level} | {len(lat)} | {result.replies_per_s:.1f} | {p50:.1f} | "
+            f"{percentile(lat, 95):.1f} | {percentile(lat, 99):.1f} | "
+            f"{result.errors} | {result.empty} | {cpu_ms:.1f} |"
+        )
+    return rows, one_user_p50
+
+
+def workers_section(plan: Plan) -> List[str]:
+    """The same load on 2 Sanic workers, which Rasa allows only with a Redis lock store."""
+    title = "## Two Sanic workers (Redis lock store, same SQLite conversation store)"
+    if not shutil.which("redis-server"):
+        return ["", title, "- not measured: redis-server is not installed (`make services`)"]
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        services.redis_server(Path(tmp) / "redis") as redis_url,
+        running_stack(Path(tmp), store_path(), redis_url=redis_url, workers=2) as stack,
+    ):
+        for n in range(4):  # warm both workers up
+            say(stack.url, f"warm-up-{n}", "客服主管工资多少")
+        table, _ = load_table(stack, plan.worker_levels, plan)
+        rss = rss_mb(stack.procs["rasa"])[0]
+    return ["", title, *table, f"\nRasa RSS, both workers and their parent: {rss:.0f} MB"]
 
 
 def action_recovery(stack: Stack, timeout_s: float = 120) -> Tuple[str, float]:

@@ -65,6 +65,20 @@ class Stack:
     env: Dict[str, str] = field(default_factory=dict)
 
 
+def lock_store(redis_url: str | None) -> str:
+    """The endpoints.yml block for Rasa's Redis lock store at `redis_url` ("" for none)."""
+    if not redis_url:
+        return ""
+    from scripts.endpoints_env import redis_env
+
+    env = redis_env(redis_url)
+    return (
+        f"lock_store:\n  type: redis\n  url: {env['RASA_LOCK_STORE_HOST']}\n"
+        f"  port: {env['RASA_LOCK_STORE_PORT']}\n  db: {env['RASA_LOCK_STORE_DB']}\n"
+        f"  password: {json.dumps(env['RASA_LOCK_STORE_PASSWORD'])}\n"
+    )
+
+
 @contextmanager
 def running_stack(
     workdir: Path,
@@ -72,10 +86,13 @@ def running_stack(
     model: Path = MODEL,
     cors: Sequence[str] = (),
     api_token: str | None = None,
+    redis_url: str | None = None,
+    workers: int = 1,
 ) -> Iterator[Stack]:
     """The two servers, up and answering; both are stopped on exit.
 
     `api_token` turns on Rasa's HTTP API (e.g. /model/parse), guarded by that token.
+    `redis_url` adds Rasa's Redis lock store, which `workers` > 1 Sanic workers need.
     """
     if not model.exists():
         raise FileNotFoundError(f"{model} is missing: run `make train` first")
@@ -84,10 +101,11 @@ def running_stack(
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
         f"tracker_store:\n  type: {TRACKER_STORE}\n"
-        f'  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n',
+        f'  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n' + lock_store(redis_url),
         encoding="utf-8",
     )
     env = dict(os.environ, KNOWLEDGE_DB=str(store), SANIC_HOST="127.0.0.1")
+    env["SANIC_WORKERS"] = str(workers)
     env.pop("RASA_ENABLE_API", None)
     if api_token:  # through the environment, as `make run` does it (bot.server)
         env.update(RASA_ENABLE_API="true", RASA_AUTH_TOKEN=api_token)
@@ -152,19 +170,53 @@ def running_web(workdir: Path, rasa_url: str, port: int = 0) -> Iterator[str]:
             _stop(proc)
 
 
+def _tree(pid: int) -> List[int]:
+    """`pid` and its descendants (Sanic workers are children of the server's process)."""
+    pids, index = [pid], 0
+    while index < len(pids):
+        for task in Path(f"/proc/{pids[index]}/task").glob("*/children"):
+            try:
+                pids += [int(child) for child in task.read_text().split()]
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+        index += 1
+    return pids
+
+
+def _proc_files(proc: subprocess.Popen, name: str) -> List[str]:
+    """/proc/PID/`name` of a process and its children; one that just exited is skipped."""
+    texts = []
+    for pid in _tree(proc.pid):
+        try:
+            texts.append(Path(f"/proc/{pid}/{name}").read_text())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return texts
+
+
 def rss_mb(proc: subprocess.Popen) -> tuple[float, float]:
-    """(current, peak) resident memory of a process in MB, from /proc."""
-    fields = {}
-    for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        fields[key] = value.strip()
-    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+    """(current, peak) resident memory of a process and its children in MB, from /proc."""
+    current = peak = 0.0
+    for status in _proc_files(proc, "status"):
+        fields = {}
+        for line in status.splitlines():
+            key, _, value = line.partition(":")
+            fields[key] = value.strip()
+        current += int(fields["VmRSS"].split()[0]) / 1024
+        peak += int(fields["VmHWM"].split()[0]) / 1024
+    return current, peak
 
 
 def cpu_s(proc: subprocess.Popen) -> float:
-    """CPU seconds (user + system) a process has used, from /proc: robust to a busy machine."""
-    fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU seconds (user + system) of a process and its children, from /proc.
+
+    Robust to a busy machine, unlike wall-clock time.
+    """
+    total = 0
+    for stat in _proc_files(proc, "stat"):
+        fields = stat.rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _stop(proc: subprocess.Popen) -> None:
