@@ -76,20 +76,21 @@ $(MODEL): $(KB) $(TRAIN_INPUTS)
 
 # Scale-out: with REDIS_URL and DATABASE_URL both set, the Rasa server uses endpoints.scale.yml
 # (Rasa's RedisLockStore and SQLTrackerStore on PostgreSQL) instead of the embedded SQLite store.
-# WORKERS=N runs N Sanic workers in it; Rasa allows more than one only with the Redis lock store.
+# WORKERS=N runs N Sanic workers in it; Rasa allows more than one only with the Redis lock store,
+# so WORKERS=N with REDIS_URL alone uses endpoints.workers.yml (SQLite shared by the workers).
 WORKERS ?= 1
-RASA_ENDPOINTS ?= $(if $(and $(REDIS_URL),$(DATABASE_URL)),endpoints.scale.yml,endpoints.yml)
+RASA_ENDPOINTS ?= $(if $(and $(REDIS_URL),$(DATABASE_URL)),endpoints.scale.yml,$(if $(and $(REDIS_URL),$(filter-out 1,$(WORKERS))),endpoints.workers.yml,endpoints.yml))
 
 run: $(MODEL) $(NPM_STAMP) ## install, build, train if needed, then start everything (WORKERS=N)
 	@mkdir -p var
 	@case "$(WORKERS)" in ''|*[!0-9]*|0) echo "error: WORKERS must be a positive number, not '$(WORKERS)'"; exit 2;; esac
-	@if [ "$(WORKERS)" -gt 1 ] && [ "$(RASA_ENDPOINTS)" != endpoints.scale.yml ]; then \
-	  echo "error: WORKERS=$(WORKERS) needs REDIS_URL and DATABASE_URL: Rasa runs more than one Sanic"; \
-	  echo "       worker only with a Redis lock store (endpoints.scale.yml), else silently one."; exit 2; fi
-	@if [ -n "$$REDIS_URL$$DATABASE_URL" ] && [ -z "$$REDIS_URL" -o -z "$$DATABASE_URL" ]; then \
+	@if [ "$(WORKERS)" -gt 1 ] && [ "$(RASA_ENDPOINTS)" = endpoints.yml ]; then \
+	  echo "error: WORKERS=$(WORKERS) needs REDIS_URL: Rasa runs more than one Sanic worker only"; \
+	  echo "       with a Redis lock store (endpoints.workers.yml), else silently one."; exit 2; fi
+	@if [ "$(RASA_ENDPOINTS)" = endpoints.yml ] && [ -n "$$REDIS_URL$$DATABASE_URL" ]; then \
 	  echo "warning: scale-out needs both REDIS_URL and DATABASE_URL; using $(RASA_ENDPOINTS)"; fi
 	@$(BIN)/python -m scripts.endpoints_env --check >/dev/null
-	@echo "Conversations:  $(if $(filter endpoints.scale.yml,$(RASA_ENDPOINTS)),PostgreSQL (DATABASE_URL) + Redis lock store (REDIS_URL); $(WORKERS) Sanic worker(s),SQLite var/tracker.db)  [$(RASA_ENDPOINTS)]"
+	@echo "Conversations:  $(if $(filter endpoints.scale.yml,$(RASA_ENDPOINTS)),PostgreSQL (DATABASE_URL),SQLite var/tracker.db)$(if $(filter endpoints.yml,$(RASA_ENDPOINTS)),, + Redis lock store (REDIS_URL)); $(WORKERS) Sanic worker(s)  [$(RASA_ENDPOINTS)]"
 	@echo "Rasa server:    http://localhost:5005  (REST: POST /webhooks/rest/webhook)"
 	@echo "Action server:  http://127.0.0.1:5055"
 	@echo "Web page:       http://localhost:8080  (the demo careers page with the widget; Ctrl-C stops all)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -140,3 +141,40 @@ def test_the_default_endpoints_stay_embedded_sqlite():
     assert tracker.type == "bot.tracker_store.CachedSQLTrackerStore"
     assert tracker.kwargs["dialect"] == "sqlite"
     assert read_endpoint_config(str(ROOT / "endpoints.yml"), "lock_store") is None
+
+
+def test_workers_on_one_machine_share_sqlite_behind_rasas_redis_lock(monkeypatch):
+    from rasa.core.utils import number_of_sanic_workers
+    from rasa.utils.endpoints import read_endpoint_config
+
+    for key, value in scale_env({"REDIS_URL": "redis://:pw@127.0.0.1:6390/3"}).items():
+        monkeypatch.setenv(key, value)
+    workers = ROOT / "endpoints.workers.yml"
+    tracker = read_endpoint_config(str(workers), "tracker_store")
+    default = read_endpoint_config(str(ROOT / "endpoints.yml"), "tracker_store")
+    assert (tracker.type, tracker.kwargs) == (default.type, default.kwargs)
+    lock = read_endpoint_config(str(workers), "lock_store")
+    assert lock.type == "redis" and lock.kwargs["port"] == "6390" and lock.kwargs["db"] == "3"
+    monkeypatch.setenv("SANIC_WORKERS", "2")
+    assert number_of_sanic_workers(lock) == 2
+
+
+@pytest.mark.parametrize(
+    "variables, endpoints",
+    [
+        ({}, "endpoints.yml"),
+        ({"REDIS_URL": "redis://127.0.0.1/0"}, "endpoints.yml"),
+        ({"REDIS_URL": "redis://127.0.0.1/0", "WORKERS": "2"}, "endpoints.workers.yml"),
+        (
+            {"REDIS_URL": "redis://h/0", "DATABASE_URL": "postgresql://u:p@h/k", "WORKERS": "2"},
+            "endpoints.scale.yml",
+        ),
+    ],
+)
+def test_make_run_picks_the_endpoints_for_the_variables(variables, endpoints):
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
+    printed = subprocess.run(
+        ["make", "-n", "--no-print-directory", "run", *(f"{k}={v}" for k, v in variables.items())],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert f"RASA_ENDPOINTS={endpoints} " in printed
