@@ -20,7 +20,7 @@ import itertools
 import json
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Tuple
+from typing import Any, Dict, Tuple
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -102,17 +102,17 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         return None
 
-    def _sql_event(self, sender_id: str, event: Event) -> Any:
+    def _row(self, sender_id: str, event: Event) -> Dict[str, Any]:
         """The row Rasa's `SQLTrackerStore.save` writes for an event."""
         data = event.as_dict()
-        return self.SQLEvent(
-            sender_id=sender_id,
-            type_name=event.type_name,
-            timestamp=data.get("timestamp"),
-            intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-            action_name=data.get("name"),
-            data=json.dumps(data),
-        )
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the events not yet stored, as Rasa does, and remember the session's rows."""
@@ -121,12 +121,15 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         with self.session_scope() as session:
             known = self.session_rows(session, sender_id)
             new = [
-                self._sql_event(sender_id, event)
+                self._row(sender_id, event)
                 for event in itertools.islice(tracker.events, len(known.rows), None)
             ]
-            session.add_all(new)
-            session.flush()  # assigns the ids, before commit expires the objects
-            stamp = (known.stamp[0] + len(new), max((e.id for e in new), default=known.stamp[1]))
-            rows = known.rows + tuple((e.type_name, e.timestamp, e.data) for e in new)
+            if new:  # one multi-row INSERT: the ORM's unit of work cost twice as much
+                session.execute(self.SQLEvent.__table__.insert(), new)
+            stamp = self._stamp(session, sender_id)
             session.commit()
+        if stamp[0] != known.stamp[0] + len(new):  # someone else wrote meanwhile: reread next time
+            self._cache.pop(sender_id, None)
+            return
+        rows = known.rows + tuple((row["type_name"], row["timestamp"], row["data"]) for row in new)
         self._remember(sender_id, SessionRows(stamp, latest_session(rows)))

@@ -211,3 +211,28 @@ def test_a_tracker_store_that_cannot_be_loaded_stops_the_server(monkeypatch) -> 
     config.type = "bot.no_such_module.Store"
     with pytest.raises(ImportError):
         create_tracker_store(config, DOMAIN)
+
+
+async def test_a_row_written_while_saving_is_not_taken_for_ours(tmp_path: Path, monkeypatch):
+    db = tmp_path / "t.db"
+    store = make(CachedSQLTrackerStore, db)
+    await take_turn(store, "u1", SCRIPT[0])
+    read = store.session_rows
+    slot = json.dumps(SlotSet("role", "客服经理", timestamp=T0 + 1.5).as_dict())
+
+    def read_then_someone_writes(session, sender_id):
+        known = read(session, sender_id)
+        with sqlite3.connect(db) as con:  # e.g. Rasa's HTTP API appending an event
+            con.execute(
+                "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, ?, ?, ?)",
+                ("u1", "slot", T0 + 1.5, slot),
+            )
+        return known
+
+    monkeypatch.setattr(store, "session_rows", read_then_someone_writes)
+    await take_turn(store, "u1", SCRIPT[1])
+    assert "u1" not in store._cache
+    monkeypatch.undo()
+    stored = rows(db, "u1")
+    assert len(stored) == len(SCRIPT[0]) + 1 + len(SCRIPT[1])
+    assert len((await store.retrieve("u1")).events) == len(stored) - 1  # before the session start
