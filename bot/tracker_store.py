@@ -124,7 +124,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 self._row(sender_id, event)
                 for event in itertools.islice(tracker.events, len(known.rows), None)
             ]
-            if new:  # one multi-row INSERT: the ORM's unit of work cost twice as much
+            if new:  # one executemany INSERT: the ORM's unit of work cost twice as much
                 session.execute(self.SQLEvent.__table__.insert(), new)
             stamp = self._stamp(session, sender_id)
             session.commit()
