@@ -1,6 +1,9 @@
+import re
+
 import pytest
 
 from bot.knowledge import TOPICS
+from bot.knowledge.lexicon import Lexicon
 from bot.query import INTENT_TOPICS, TOPIC_NAMES, resolve
 
 
@@ -21,6 +24,8 @@ def e(entity, value):
         ([e("experience", "五六年")], {}, (None, None, "资深")),
         ([e("experience", "三四年")], {}, (None, None, "中级")),
         ([e("experience", "三到五年")], {}, (None, None, "中级")),
+        ([e("experience", "4个年头")], {}, (None, None, "中级")),
+        ([e("experience", "七八个年头")], {}, (None, None, "资深")),
         (
             [],
             {"role": "客服组长", "city_tier": "二线城市", "experience": "4年"},
@@ -59,6 +64,18 @@ def test_market_words_are_not_place_names(kb, text):
     q = resolve(kb, "ask_salary", text, [e("city", "魔都")], {})
     assert q.unknown_place is None
     assert q.tier == "一线"
+
+
+@pytest.mark.parametrize(
+    "text, years",
+    [
+        ("我带队已经是第4个年头了", "4个年头"),
+        ("干了七八个年头", "七八个年头"),
+        ("五年以上", "五年以上"),
+    ],
+)
+def test_the_experience_pattern_finds_years_said_as_years_of_work(kb, text, years):
+    assert re.search(Lexicon.load().years_regex, text).group(0) == years
 
 
 @pytest.mark.parametrize("said", ["没啥经验", "没什么经验", "没有经验", "零基础"])

@@ -29,7 +29,7 @@ _CN_DIGITS = {
     "九": 9,
 }
 _USER_YEARS = re.compile(
-    r"([\d两一二三四五六七八九十]{1,3})\s*(?:(?:-|到|至|~)\s*([\d两一二三四五六七八九十]{1,3})\s*)?年(以上|多)?"
+    r"([\d两一二三四五六七八九十]{1,3})\s*(?:(?:-|到|至|~)\s*([\d两一二三四五六七八九十]{1,3})\s*)?个?\s*年(以上|多)?"
 )
 
 
@@ -225,7 +225,8 @@ class Lexicon:
         return self.band_for_years(low)
 
     def band_for_user(self, value: str) -> str | None:
-        """Band for what a user said: a band word, "4年", "3到5年", "三年", "五六年", "5年以上"."""
+        """Band for what a user said: a band word, "4年", "3到5年", "三年", "五六年", "5年以上",
+        "四个年头"."""
         text = value.strip()
         for band in self.bands:
             if text == band.name or text in band.words or text in band.levels:
