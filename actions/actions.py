@@ -38,6 +38,10 @@ def say(dispatcher: CollectingDispatcher, script: str, answer: render.Answer) ->
         dispatcher.utter_message(json_message=answer.payload)
 
 
+# A fallback is answered only when the topic the text names is among the classifier's top few.
+RESCUE_RANKS = 3
+
+
 class KnowledgeAction(Action, ABC):
     """An action that needs the fact store, and says so politely when it is unavailable.
 
@@ -69,25 +73,32 @@ class ActionAnswer(KnowledgeAction):
         return "action_answer"
 
     def respond(self, kb: KnowledgeBase, tracker: Tracker) -> tuple[render.Answer, Events]:
-        text = user_text(tracker)
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        q = resolve(kb, intent, text, tracker.latest_message.get("entities") or [], tracker.slots)
-        context = [
-            SlotSet("role", q.role),
-            SlotSet("city_tier", q.tier),
-            SlotSet("experience", q.band),
-            SlotSet("topic", q.topic),
-        ]
-        if q.other_role:
-            return render.not_covered_role(kb, q.other_role), []
-        if q.unknown_place:
-            return render.not_covered_place(kb, q.unknown_place), []
-        if q.topic is None:
-            return (render.ask_topic(q.role) if q.role else render.out_of_scope(kb)), context
-        if q.role is None:
-            return render.ask_role(kb, q.topic), context
-        answer = render.answer(kb, q)
-        return answer, [*context, SlotSet("last_sources", answer.cited)]
+        return answer_question(kb, tracker, intent)
+
+
+def answer_question(
+    kb: KnowledgeBase, tracker: Tracker, intent: str | None
+) -> tuple[render.Answer, Events]:
+    """The answer to the latest message read as `intent`, and the context slots it sets."""
+    text = user_text(tracker)
+    q = resolve(kb, intent, text, tracker.latest_message.get("entities") or [], tracker.slots)
+    context = [
+        SlotSet("role", q.role),
+        SlotSet("city_tier", q.tier),
+        SlotSet("experience", q.band),
+        SlotSet("topic", q.topic),
+    ]
+    if q.other_role:
+        return render.not_covered_role(kb, q.other_role), []
+    if q.unknown_place:
+        return render.not_covered_place(kb, q.unknown_place), []
+    if q.topic is None:
+        return (render.ask_topic(q.role) if q.role else render.out_of_scope(kb)), context
+    if q.role is None:
+        return render.ask_role(kb, q.topic), context
+    answer = render.answer(kb, q)
+    return answer, [*context, SlotSet("last_sources", answer.cited)]
 
 
 class ActionCompareRoles(KnowledgeAction):
@@ -112,7 +123,7 @@ class ActionCompareRoles(KnowledgeAction):
                 "请告诉我要对比的两个岗位,例如:客服主管和客服总监哪个工资高?",
                 buttons=render.role_buttons(kb, "inform"),
             ), []
-        intent = _intent_named_in(kb, user_text(tracker)) or "ask_salary"
+        intent = (_intents_named_in(kb, user_text(tracker)) or ["ask_salary"])[0]
         answer = render.compare_answer(kb, roles, intent)
         return answer, [SlotSet("last_sources", answer.cited), SlotSet("topic", intent)]
 
@@ -126,13 +137,14 @@ def _mentioned(tracker: Tracker, mentions: List[Dict[str, Any]]) -> List[str]:
     ]
 
 
-def _intent_named_in(kb: KnowledgeBase, text: str) -> str | None:
-    """The question intent whose store topic a free text names (证书 -> ask_certification)."""
+def _intents_named_in(kb: KnowledgeBase, text: str) -> List[str]:
+    """Question intents whose store topics a free text names (证书 -> ask_certification)."""
+    named = []
     for topic in kb.lexicon.topics_in(text):
         for intent, topics in INTENT_TOPICS.items():
-            if topic in topics:
-                return intent
-    return None
+            if topic in topics and intent not in named:
+                named.append(intent)
+    return named
 
 
 class ActionAnswerSource(KnowledgeAction):
@@ -157,7 +169,12 @@ class ActionOutOfScope(KnowledgeAction):
 
 
 class ActionClarify(KnowledgeAction):
-    """Low NLU confidence: suggest the likeliest questions instead of guessing."""
+    """Low NLU confidence: suggest the likeliest questions instead of guessing.
+
+    Unless the message names its topic in so many words (城市, 学历, 证书...) and the
+    classifier counts that topic among its likeliest three: then it is answered, since
+    asking "did you mean the cities?" of someone who wrote 城市 only delays them.
+    """
 
     def name(self) -> str:
         return "action_clarify"
@@ -165,6 +182,9 @@ class ActionClarify(KnowledgeAction):
     def respond(self, kb: KnowledgeBase, tracker: Tracker) -> tuple[render.Answer, Events]:
         ranking = tracker.latest_message.get("intent_ranking") or []
         intents = [r.get("name") for r in ranking if r.get("name") != "nlu_fallback"]
+        named = _intents_named_in(kb, user_text(tracker))
+        if len(named) == 1 and named[0] in intents[:RESCUE_RANKS]:
+            return answer_question(kb, tracker, named[0])
         role = kb.resolve_role(tracker.get_slot("role") or "")
         return render.clarify(intents, role), []
 

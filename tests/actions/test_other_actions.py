@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from actions.actions import (
     ActionAnswerSource,
     ActionClarify,
@@ -117,3 +119,51 @@ async def test_compare_two_names_of_one_role_says_they_are_the_same(dispatcher, 
     slots = slot_events(events)
     assert slots["role"] == "客服总监" and slots["topic"] == "ask_role_names"
     assert slots["last_sources"]
+
+
+FALLBACK_RANKING = [
+    {"name": "nlu_fallback", "confidence": 0.45},
+    {"name": "ask_career_path", "confidence": 0.35},
+    {"name": "ask_cities", "confidence": 0.29},
+    {"name": "ask_education", "confidence": 0.25},
+    {"name": "ask_benefits", "confidence": 0.1},
+]
+
+
+async def test_clarify_answers_a_topic_the_text_names_and_the_classifier_half_saw(
+    dispatcher, domain
+):
+    tracker = make_tracker(
+        "打算跳槽做客户运营总监,简历该往哪些城市投",
+        "nlu_fallback",
+        entities=[ent("role", "客服总监")],
+        intent_ranking=FALLBACK_RANKING,
+    )
+    events = await ActionClarify().run(dispatcher, tracker, domain)
+    answer = texts(dispatcher)
+    assert answer.startswith("客服总监的需求城市") and "北京" in answer and "来源" in answer
+    assert slot_events(events)["topic"] == "ask_cities"
+    assert slot_events(events)["role"] == "客服总监"
+
+
+@pytest.mark.parametrize(
+    "text, ranking",
+    [
+        # the named topic (福利) is only the classifier's 4th guess
+        ("客服总监简历该往哪里投,福利怎么样", FALLBACK_RANKING),
+        # two topics named (城市 and 学历): which one is meant is the question
+        ("客服总监在哪些城市要什么学历", FALLBACK_RANKING),
+        # no topic named at all
+        ("客服总监那个呢", FALLBACK_RANKING),
+    ],
+)
+async def test_clarify_still_asks_when_the_text_does_not_settle_it(
+    dispatcher, domain, text, ranking
+):
+    tracker = make_tracker(
+        text, "nlu_fallback", entities=[ent("role", "客服总监")], intent_ranking=ranking
+    )
+    events = await ActionClarify().run(dispatcher, tracker, domain)
+    (message,) = dispatcher.messages
+    assert message["text"] == "抱歉,我没太明白。您是想问:"
+    assert set(slot_events(events)) == {"script"}  # no topic, role or answer
