@@ -1,8 +1,10 @@
-"""Sanity checks on the held-out answer-quality set, benchmarks/questions_heldout.yml.
+"""Sanity checks on the held-out answer-quality sets, benchmarks/questions_heldout*.yml.
 
-The set is written blind from the documents; these checks keep it honest without ever asking
-the assistant anything: its wording must be new, and every expected value must be what the fact
-store (what `python -m bot.knowledge show ROLE TOPIC` prints) really holds for the asked cell.
+Each set is written blind from the documents; these checks keep it honest without ever asking
+the assistant anything: its wording must be new (against benchmarks/questions.yml, the other
+held-out sets and the NLU training data), and every expected value must be what the fact store
+(what `python -m bot.knowledge show ROLE TOPIC` prints) really holds for the asked cell. Every
+check runs on every held-out set (the `heldout_set` fixture is parametrized over HELDOUT_SETS).
 The store is the `kb` fixture (tests/conftest.py): built from the seed documents for the session.
 """
 
@@ -12,7 +14,7 @@ import re
 from difflib import SequenceMatcher
 from functools import cache
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 import pytest
 import yaml
@@ -26,7 +28,11 @@ from bot.knowledge.sources import SOURCES_DIR
 from bot.text import normalize_text
 
 ROOT = Path(__file__).resolve().parents[1]
-HELDOUT = ROOT / "benchmarks" / "questions_heldout.yml"
+# Held-out sets and the id prefix each one's entries carry, oldest first.
+HELDOUT_SETS = (
+    (ROOT / "benchmarks" / "questions_heldout.yml", "ho-"),
+    (ROOT / "benchmarks" / "questions_heldout2.yml", "h2-"),
+)
 NLU_DIR = ROOT / "data" / "nlu"
 MIN_QUESTIONS = 60
 # Training examples shorter than this are single words or fragments ("哪些行业", "深圳的呢",
@@ -49,8 +55,17 @@ def _plain(text: str) -> str:
     return _PUNCT.sub("", normalize_text(text)).lower()
 
 
-def _raw_heldout() -> List[dict]:
-    return yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))["questions"]
+def _raw_heldout(path: Path) -> List[dict]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+
+
+def _other_sets(path: Path) -> List[Question]:
+    """questions.yml and every held-out set but `path`: what its wording must not copy."""
+    others = load_questions(QUESTIONS)
+    for other, _prefix in HELDOUT_SETS:
+        if other != path:
+            others += load_questions(other)
+    return others
 
 
 def _nlu_examples() -> Dict[str, List[str]]:
@@ -96,29 +111,36 @@ def _legit_salaries(kb: KnowledgeBase, q: dict) -> str:
     return "\n".join(format_salary(s) for s in rows)
 
 
-@pytest.fixture(scope="module")
-def heldout() -> List[Question]:
-    return load_questions(HELDOUT)
+@pytest.fixture(scope="module", params=HELDOUT_SETS, ids=lambda s: s[0].name)
+def heldout_set(request) -> Tuple[Path, str]:
+    return request.param
 
 
 @pytest.fixture(scope="module")
-def raw() -> List[dict]:
-    return _raw_heldout()
+def heldout(heldout_set) -> List[Question]:
+    return load_questions(heldout_set[0])
 
 
-def test_enough_questions_with_the_held_out_prefix(heldout):
+@pytest.fixture(scope="module")
+def raw(heldout_set) -> List[dict]:
+    return _raw_heldout(heldout_set[0])
+
+
+def test_enough_questions_with_the_held_out_prefix(heldout_set, heldout):
     assert len(heldout) >= MIN_QUESTIONS
-    assert all(q.id.startswith("ho-") for q in heldout)
+    assert all(q.id.startswith(heldout_set[1]) for q in heldout)
 
 
-def test_ids_are_unique_across_both_sets(heldout):
-    ids = [q.id for q in load_questions(QUESTIONS)] + [q.id for q in heldout]
+def test_ids_are_unique_across_all_sets():
+    ids = [q.id for q in load_questions(QUESTIONS)]
+    for path, _prefix in HELDOUT_SETS:
+        ids += [q.id for q in load_questions(path)]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     assert not duplicates
 
 
-def test_wording_is_new(kb, heldout):
-    tuned = [_plain(q.text) for q in load_questions(QUESTIONS)]
+def test_wording_is_new(kb, heldout_set, heldout):
+    tuned = [_plain(q.text) for q in _other_sets(heldout_set[0])]
     nlu = _nlu_examples()
     examples = [_plain(e) for kind in nlu.values() for e in kind]
     assert len(nlu["intent"]) > 1000  # the parser above really read the training data
@@ -146,10 +168,10 @@ def test_wording_is_new(kb, heldout):
     assert len(set(texts)) == len(texts)
 
 
-def test_wording_is_not_a_light_edit(heldout):
-    """No question is a near-copy of a tuned question or an intent training example."""
+def test_wording_is_not_a_light_edit(heldout_set, heldout):
+    """No question is a near-copy of a tuned or other held-out question or an intent example."""
     nlu = _nlu_examples()
-    others = [_plain(q.text) for q in load_questions(QUESTIONS)]
+    others = [_plain(q.text) for q in _other_sets(heldout_set[0])]
     others += [_plain(e) for e in nlu["intent"]]
     close = []
     for q in heldout:
