@@ -30,6 +30,8 @@ INTENT_TOPICS: Dict[str, Tuple[str, ...]] = {
     "ask_benefits": ("benefits",),
     "ask_challenges": ("challenges",),
     "ask_market_size": ("market_size",),
+    "ask_platforms": ("platforms",),
+    "ask_salary_factors": ("salary_factors",),
 }
 
 TOPIC_NAMES: Dict[str, str] = {
@@ -49,6 +51,8 @@ TOPIC_NAMES: Dict[str, str] = {
     "ask_benefits": "福利待遇",
     "ask_challenges": "挑战与难点",
     "ask_market_size": "从业规模",
+    "ask_platforms": "职业资讯平台",
+    "ask_salary_factors": "薪资影响因素",
 }
 
 # "拉萨市", "火星市": a named city. "城市" itself is the generic word, not a name,
