@@ -22,6 +22,16 @@ def user_text(tracker: Tracker) -> str:
     return normalize_text(tracker.latest_message.get("text") or "")
 
 
+def words_besides_entities(tracker: Tracker) -> str:
+    """The user's text without its entities: 城市 in 二线城市 is a detail, not the topic."""
+    text = tracker.latest_message.get("text") or ""
+    for entity in tracker.latest_message.get("entities") or []:
+        start, end = entity.get("start"), entity.get("end")
+        if isinstance(start, int) and isinstance(end, int):
+            text = text[:start] + " " * (end - start) + text[end:]
+    return normalize_text(text)
+
+
 def user_script(tracker: Tracker) -> str:
     """The script of the user's last typed message; button clicks keep the previous one."""
     text = tracker.latest_message.get("text") or ""
@@ -67,13 +77,20 @@ class KnowledgeAction(Action, ABC):
 
 
 class ActionAnswer(KnowledgeAction):
-    """Every topic question, and follow-ups (inform) that change its role, tier or experience."""
+    """Every topic question, and follow-ups (inform) that change its role, tier or experience.
+
+    A message read as details only (inform) that names one topic in so many words asks
+    about that topic, not the one asked before.
+    """
 
     def name(self) -> str:
         return "action_answer"
 
     def respond(self, kb: KnowledgeBase, tracker: Tracker) -> tuple[render.Answer, Events]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "inform":  # "县城干了十年的客服主管,工资呢": the details, and a topic named
+            named = _intents_named_in(kb, words_besides_entities(tracker))
+            intent = named[0] if len(named) == 1 else intent
         return answer_question(kb, tracker, intent)
 
 
@@ -182,7 +199,7 @@ class ActionClarify(KnowledgeAction):
     def respond(self, kb: KnowledgeBase, tracker: Tracker) -> tuple[render.Answer, Events]:
         ranking = tracker.latest_message.get("intent_ranking") or []
         intents = [r.get("name") for r in ranking if r.get("name") != "nlu_fallback"]
-        named = _intents_named_in(kb, user_text(tracker))
+        named = _intents_named_in(kb, words_besides_entities(tracker))
         if len(named) == 1 and named[0] in intents[:RESCUE_RANKS]:
             return answer_question(kb, tracker, named[0])
         role = kb.resolve_role(tracker.get_slot("role") or "")

@@ -47,7 +47,7 @@ async def test_tier_follow_up_keeps_role_and_topic(dispatcher, domain):
         domain,
         text="那二线城市呢",
         intent="inform",
-        entities=[ent("city_tier", "二线")],
+        entities=[{**ent("city_tier", "二线"), "start": 1, "end": 5}],
         slots={"role": "客服主管", "topic": "ask_salary", "city_tier": "二线"},
     )
     text = texts(dispatcher)
@@ -55,6 +55,31 @@ async def test_tier_follow_up_keeps_role_and_topic(dispatcher, domain):
     assert "二线城市、入门级(0-2年经验):6000-9000元/月" in text
     assert "8000-12000" not in text  # the 一线 row is not this answer
     assert slot_events(events)["city_tier"] == "二线"
+
+
+async def test_details_that_name_a_topic_ask_about_it_not_the_last_one(dispatcher, domain):
+    events = await run(
+        dispatcher,
+        domain,
+        text="县城里干了快十年的客服主管,工资一般在什么档位",
+        intent="inform",
+        entities=[ent("role", "客服主管"), ent("experience", "十年"), ent("city_tier", "三线")],
+        slots={"topic": "ask_certification"},
+    )
+    assert texts(dispatcher).startswith("三线及以下城市资深客服主管的薪资")
+    assert slot_events(events)["topic"] == "ask_salary"
+
+
+async def test_details_naming_two_topics_keep_the_last_one(dispatcher, domain):
+    events = await run(
+        dispatcher,
+        domain,
+        text="客服主管,证书和学历",
+        intent="inform",
+        entities=[ent("role", "客服主管")],
+        slots={"topic": "ask_salary"},
+    )
+    assert slot_events(events)["topic"] == "ask_salary"
 
 
 async def test_city_maps_to_tier_and_years_to_band(dispatcher, domain):
@@ -199,6 +224,8 @@ async def test_every_topic_answers_for_its_richest_role(dispatcher, domain):
         "ask_benefits": ("客服总监", "年度奖金"),
         "ask_challenges": ("客服总监", "应对:建立有效的投诉处理机制"),
         "ask_market_size": ("客户服务管理师", "超过100万人"),
+        "ask_platforms": ("客服主管", "智联招聘"),
+        "ask_salary_factors": ("客服总监", "企业规模"),
     }
     for intent, (role, expected) in cases.items():
         dispatcher.messages.clear()
