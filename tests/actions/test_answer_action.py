@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from actions.actions import ActionAnswer
 from bot import render
 from tests.actions.conftest import ent, make_tracker, slot_events, texts
@@ -57,29 +59,32 @@ async def test_tier_follow_up_keeps_role_and_topic(dispatcher, domain):
     assert slot_events(events)["city_tier"] == "二线"
 
 
-async def test_details_that_name_a_topic_ask_about_it_not_the_last_one(dispatcher, domain):
+@pytest.mark.parametrize(
+    "text, entities, topic, opening",
+    [
+        (  # details and one topic named: that topic
+            "县城里干了快十年的客服主管,工资一般在什么档位",
+            [ent("role", "客服主管"), ent("experience", "十年"), ent("city_tier", "三线")],
+            "ask_salary",
+            "三线及以下城市资深客服主管的薪资",
+        ),
+        (  # two topics named: the one asked before stays
+            "客服主管,证书和学历",
+            [ent("role", "客服主管")],
+            "ask_benefits",
+            "知识库中没有关于客服主管福利待遇的内容",
+        ),
+    ],
+)
+async def test_details_ask_about_the_one_topic_they_name(
+    dispatcher, domain, text, entities, topic, opening
+):
     events = await run(
-        dispatcher,
-        domain,
-        text="县城里干了快十年的客服主管,工资一般在什么档位",
-        intent="inform",
-        entities=[ent("role", "客服主管"), ent("experience", "十年"), ent("city_tier", "三线")],
-        slots={"topic": "ask_certification"},
-    )
-    assert texts(dispatcher).startswith("三线及以下城市资深客服主管的薪资")
-    assert slot_events(events)["topic"] == "ask_salary"
-
-
-async def test_details_naming_two_topics_keep_the_last_one(dispatcher, domain):
-    events = await run(
-        dispatcher,
-        domain,
-        text="客服主管,证书和学历",
-        intent="inform",
-        entities=[ent("role", "客服主管")],
-        slots={"topic": "ask_salary"},
-    )
-    assert slot_events(events)["topic"] == "ask_salary"
+        dispatcher, domain, text=text, intent="inform", entities=entities,
+        slots={"topic": "ask_benefits"},
+    )  # fmt: skip
+    assert texts(dispatcher).startswith(opening)
+    assert slot_events(events)["topic"] == topic
 
 
 async def test_city_maps_to_tier_and_years_to_band(dispatcher, domain):
