@@ -15,7 +15,9 @@ time Rasa spends on work whose result never changes:
 
 The SQLite tracker store also runs in write-ahead-log mode (WAL), so readers
 (the HR console) never block Rasa's writes. A tracker store `type:` that cannot
-be imported stops the server instead of Rasa's silent fall-back to memory.
+be imported stops the server instead of Rasa's silent fall-back to memory. A
+conversation-lock ticket that expired while waiting raises LockError instead of
+waiting forever (see `acquire_lock`).
 
 Rasa's HTTP API stays off unless RASA_ENABLE_API is true, and then only with a
 token from the environment (RASA_AUTH_TOKEN, or RASA_JWT_SECRET for JWT). The
@@ -28,6 +30,7 @@ working unchanged (only slower).
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import os
 import sys
@@ -38,6 +41,8 @@ from typing import Any, Dict, List, Mapping
 import rasa.core.tracker_store
 from jsonschema import validators
 from rasa.core.actions.action import RemoteAction
+from rasa.core.lock import TicketLock
+from rasa.core.lock_store import LockError, LockStore
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import class_from_module_path
 from sqlalchemy import event
@@ -48,6 +53,8 @@ _ORIGINAL_VALIDATE = RemoteAction._validate_action_result
 _ORIGINAL_RESOLVE = Event.resolve_by_type
 _EVENT_CLASSES: Dict[str, type] = {}
 _ORIGINAL_ENGINE_KWARGS = rasa.core.tracker_store.create_engine_kwargs
+_ORIGINAL_LOADER = rasa.core.tracker_store._load_from_module_name_in_endpoint_config
+_ORIGINAL_ACQUIRE = LockStore._acquire_lock
 
 
 @dataclass(frozen=True)
@@ -142,11 +149,36 @@ def load_tracker_store_class(domain: Any, store: Any, event_broker: Any = None) 
     return store_class(host=store.url, domain=domain, event_broker=event_broker, **store.kwargs)
 
 
+async def acquire_lock(
+    self: LockStore, conversation_id: str, ticket: int, wait_time_in_seconds: float
+) -> TicketLock:
+    """Rasa's `LockStore._acquire_lock`, raising LockError once its own ticket has expired.
+
+    Rasa keeps waiting for a ticket that expired while it waited, and an expired ticket
+    is never served: behind a ticket left by a server that died mid-turn, a resent turn
+    whose ticket outlived the dead one by less than a polling interval waited until the
+    channel's turn timeout (seen as one lost turn in `make test-scale`). LockError lets
+    the channel take a fresh ticket at once (bot.channels.turns), which is served.
+    """
+    while True:
+        lock = self.get_lock(conversation_id)
+        if not lock:
+            break
+        if not lock.is_locked(ticket):
+            return lock
+        if lock._ticket_for_ticket_number(ticket) is None:
+            break
+        await asyncio.sleep(wait_time_in_seconds)
+        self.update_lock(conversation_id)
+    raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
+
+
 def apply() -> None:
     RemoteAction._validate_action_result = validate_action_result
     Event.resolve_by_type = staticmethod(resolve_event_type)
     rasa.core.tracker_store.create_engine_kwargs = engine_kwargs
     rasa.core.tracker_store._load_from_module_name_in_endpoint_config = load_tracker_store_class
+    LockStore._acquire_lock = acquire_lock
     if not event.contains(Engine, "connect", use_wal):
         event.listen(Engine, "connect", use_wal)
 

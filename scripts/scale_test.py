@@ -459,9 +459,29 @@ def run(args: argparse.Namespace, root: Path) -> int:
         print(f"time:           {time.monotonic() - wall:.1f} s (start-up {started_s:.1f} s)")
     if failures:
         print("\nFAILED:\n" + "\n".join(failures), file=sys.stderr)
+        print(rasa_log_lines_about(root, failures), file=sys.stderr)
         return 1
     print("scale-out test passed")
     return 0
+
+
+SENDER = re.compile(r"scale-[\w-]+")
+TROUBLE = ("LockError", "lock lost", "could not lock", "no reply within", "failed", "Traceback")
+
+
+def rasa_log_lines_about(root: Path, failures: Sequence[str], most: int = 60) -> str:
+    """The Rasa servers' log lines on the failing conversations, or on lock or turn trouble.
+
+    The temp dir and its logs are removed after the run, so what explains a failure
+    has to be printed with it.
+    """
+    senders = set(SENDER.findall("\n".join(failures)))
+    shown = []
+    for log in sorted(root.glob("rasa*.log")):
+        for line in log.read_text(errors="replace").splitlines():
+            if any(s in line for s in senders) or any(t in line for t in TROUBLE):
+                shown.append(f"{log.name}: {line}")
+    return "\n".join(["--- Rasa log lines on these conversations ---", *shown[:most]])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -75,16 +75,9 @@ def test_the_schema_is_checked_once() -> None:
     assert server.response_validator() is server.response_validator()
 
 
-def test_apply_installs_the_fix(monkeypatch) -> None:
-    monkeypatch.setattr(RemoteAction, "_validate_action_result", server._ORIGINAL_VALIDATE)
-    server.apply()
-    assert RemoteAction._validate_action_result is server.validate_action_result
-
-
-def test_sqlite_connections_use_the_write_ahead_log(tmp_path) -> None:
+def test_sqlite_connections_use_the_write_ahead_log(tmp_path, applied) -> None:
     import sqlalchemy as sa
 
-    server.apply()
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -142,15 +135,81 @@ def test_an_unknown_event_type_gets_rasas_answer() -> None:
     assert "no_such_event" not in server._EVENT_CLASSES
 
 
-def test_apply_installs_every_fix(monkeypatch) -> None:
+@pytest.fixture
+def applied(monkeypatch):
+    """bot.server's fixes on Rasa's originals, undone after the test (they are global)."""
     import rasa.core.tracker_store as stores
+    from rasa.core.lock_store import LockStore
     from rasa.shared.core.events import Event
 
+    monkeypatch.setattr(RemoteAction, "_validate_action_result", server._ORIGINAL_VALIDATE)
     monkeypatch.setattr(Event, "resolve_by_type", staticmethod(server._ORIGINAL_RESOLVE))
     monkeypatch.setattr(stores, "create_engine_kwargs", server._ORIGINAL_ENGINE_KWARGS)
-    loader = stores._load_from_module_name_in_endpoint_config
-    monkeypatch.setattr(stores, "_load_from_module_name_in_endpoint_config", loader)
+    loader = "_load_from_module_name_in_endpoint_config"
+    monkeypatch.setattr(stores, loader, server._ORIGINAL_LOADER)
+    monkeypatch.setattr(LockStore, "_acquire_lock", server._ORIGINAL_ACQUIRE)
     server.apply()
+
+
+def test_apply_installs_every_fix(applied) -> None:
+    import rasa.core.tracker_store as stores
+    from rasa.core.lock_store import LockStore
+    from rasa.shared.core.events import Event
+
+    assert RemoteAction._validate_action_result is server.validate_action_result
     assert Event.resolve_by_type is server.resolve_event_type
     assert stores.create_engine_kwargs is server.engine_kwargs
     assert stores._load_from_module_name_in_endpoint_config is server.load_tracker_store_class
+    assert LockStore._acquire_lock is server.acquire_lock
+
+
+@pytest.fixture
+def lock_fix(monkeypatch):
+    from rasa.core.lock_store import LockStore
+
+    monkeypatch.setattr(LockStore, "_acquire_lock", server.acquire_lock)
+
+
+async def _wait_for_lock(store, seconds: float) -> None:
+    import asyncio
+
+    async def take() -> None:
+        async with store.lock("c", lock_lifetime=0.3, wait_time_in_seconds=0.02):
+            pass
+
+    await asyncio.wait_for(take(), seconds)
+
+
+async def test_rasa_waits_forever_on_a_ticket_that_expired_while_waiting(monkeypatch) -> None:
+    """Why acquire_lock exists: behind a dead server's ticket, Rasa's own loop never ends."""
+    import asyncio
+
+    from rasa.core.lock_store import InMemoryLockStore, LockStore
+
+    monkeypatch.setattr(LockStore, "_acquire_lock", server._ORIGINAL_ACQUIRE)
+
+    store = InMemoryLockStore()
+    store.issue_ticket("c", lock_lifetime=0.3)  # left by a server that died mid-turn
+    with pytest.raises(asyncio.TimeoutError):
+        await _wait_for_lock(store, 1.5)
+
+
+async def test_an_expired_waiting_ticket_raises_and_a_fresh_one_is_served(lock_fix) -> None:
+    from rasa.core.lock_store import InMemoryLockStore, LockError
+
+    store = InMemoryLockStore()
+    store.issue_ticket("c", lock_lifetime=0.3)
+    with pytest.raises(LockError):
+        await _wait_for_lock(store, 1.5)
+    await _wait_for_lock(store, 0.5)  # the dead ticket is gone: served at once
+
+
+async def test_a_live_holder_is_still_waited_for(lock_fix) -> None:
+    import asyncio
+
+    from rasa.core.lock_store import InMemoryLockStore
+
+    store = InMemoryLockStore()
+    store.issue_ticket("c", lock_lifetime=5)  # still processing its turn
+    with pytest.raises(asyncio.TimeoutError):  # waiting, not giving up
+        await _wait_for_lock(store, 0.2)

@@ -2,10 +2,13 @@
 
 The one rule kept here: a turn that fails with `LockError` before the bot said anything is
 tried exactly once more. A server that died mid-turn leaves its ticket on the
-conversation's (Redis) lock; Rasa gives our ticket the same lifetime, so both can expire
-together and Rasa gives up before running anything. By then the lock is gone, so one more
-try is safe and answers the user instead of apologising. A turn that already produced a
-message is never run again (the user would see part of it twice), nor one past its deadline.
+conversation's (Redis) lock; Rasa gives our ticket the same lifetime, so ours can expire
+while it waits behind the dead one, and an expired ticket is never served: bot.server then
+raises LockError (Rasa itself would wait until the turn's deadline). Nothing has run yet
+and the dead ticket, older than ours, is gone too, so one more try with a fresh ticket is
+served at once and answers the user instead of apologising. A turn that already produced
+a message is never run again (the user would see part of it twice), nor one past its
+deadline.
 """
 
 from __future__ import annotations
