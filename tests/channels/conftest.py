@@ -82,6 +82,29 @@ def echo(text: str) -> List[Dict[str, Any]]:
     return [{"text": f"你说:{text}"}]
 
 
+class LostLock:
+    """Rasa giving up on a conversation lock a dead server left behind, `times` times,
+    then the echo bot. With `after_reply`, it says something first and then loses the lock.
+    """
+
+    def __init__(self, times: int, after_reply: bool = False) -> None:
+        self.times = times
+        self.after_reply = after_reply
+        self.calls = 0
+        self.bot = ScriptedBot(echo)
+
+    async def __call__(self, message: UserMessage) -> None:
+        from rasa.core.lock_store import LockError
+
+        self.calls += 1
+        if self.times:
+            self.times -= 1
+            if self.after_reply:
+                await message.output_channel.send_response(message.sender_id, {"text": "半句"})
+            raise LockError("Could not acquire lock")
+        await self.bot(message)
+
+
 # -- the customer-service API stand-in ---------------------------------------
 
 

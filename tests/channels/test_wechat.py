@@ -7,8 +7,6 @@ import base64
 import os
 import time
 
-from rasa.core.lock_store import LockError
-
 from bot import render
 from bot.channels import crypto, xmlmsg
 from bot.channels.replies import BOT_FAILED, MAX_BYTES, UNDERSTANDS_TEXT_ONLY, split_text
@@ -17,6 +15,7 @@ from tests.channels.conftest import (
     OA_ACCOUNT,
     USER,
     WECHAT_ENV,
+    LostLock,
     ScriptedBot,
     echo,
     fake_api,
@@ -335,28 +334,6 @@ async def test_a_failing_bot_gets_an_apology_not_an_error(http):
     async with serve(wechat_channel(), broken) as url:
         status, body = await post(http, url, *oa_plain_request(text_fields("你好")))
     assert status == 200 and "稍后再试" in xmlmsg.parse(body)["Content"]
-
-
-class LostLock:
-    """Rasa giving up on a conversation lock a dead server left behind, `times` times.
-
-    With `after_reply`, the bot says something first and only then loses the lock.
-    """
-
-    def __init__(self, times: int, after_reply: bool = False) -> None:
-        self.times = times
-        self.after_reply = after_reply
-        self.calls = 0
-        self.bot = ScriptedBot(echo)
-
-    async def __call__(self, message) -> None:
-        self.calls += 1
-        if self.times:
-            self.times -= 1
-            if self.after_reply:
-                await message.output_channel.send_response(message.sender_id, {"text": "半句"})
-            raise LockError("Could not acquire lock")
-        await self.bot(message)
 
 
 async def test_a_lost_conversation_lock_is_tried_once_more(http):

@@ -13,7 +13,7 @@ import rasa.core.actions.action as rasa_action
 from bot.channels.guard import NOTHING_TO_ANSWER, RATE_LIMITED, UNAVAILABLE, TokenBucket
 from bot.channels.rest import GuardedRestInput, apply_action_timeout
 from bot.channels.settings import Limits
-from tests.channels.conftest import ScriptedBot, echo
+from tests.channels.conftest import LostLock, ScriptedBot, echo
 from tests.reliability.conftest import serve_rest
 from tests.reliability.test_guard import Clock
 
@@ -209,32 +209,17 @@ def test_from_credentials_applies_the_configured_action_timeout(monkeypatch):
     assert rasa_action.DEFAULT_REQUEST_TIMEOUT == 2.5 and rest.limits.max_message_chars == 300
 
 
-class LockedOnce:
-    """Rasa giving up on a conversation lock a dead server left behind, `times` times."""
-
-    def __init__(self, times: int) -> None:
-        self.times = times
-        self.bot = ScriptedBot(echo)
-
-    async def __call__(self, message) -> None:
-        from rasa.core.lock_store import LockError
-
-        if self.times:
-            self.times -= 1
-            raise LockError("Could not acquire lock")
-        await self.bot(message)
-
-
 async def test_a_lost_conversation_lock_is_tried_once_more(http):
-    bot = LockedOnce(times=1)
+    bot = LostLock(times=1)
     async with serve_rest(channel(), bot) as url:
         status, replies, _ = await send(http, url, {"sender": "u-lock", "message": "你好"})
     assert status == 200 and texts(replies) == "你说:你好"
-    assert bot.bot.texts == ["你好"]
+    assert bot.calls == 2 and bot.bot.texts == ["你好"]
 
 
 async def test_a_lock_lost_twice_gets_the_apology(http):
-    bot = LockedOnce(times=2)
+    bot = LostLock(times=2)
     async with serve_rest(channel(), bot) as url:
         status, replies, _ = await send(http, url, {"sender": "u-lock2", "message": "你好"})
-    assert status == 200 and texts(replies) == UNAVAILABLE and bot.bot.texts == []
+    assert status == 200 and texts(replies) == UNAVAILABLE
+    assert bot.calls == 2 and bot.bot.texts == []
