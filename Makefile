@@ -42,7 +42,7 @@ browser: ## Debian's chromium and CJK fonts for the browser tests (apt; needs ro
 
 # The scale-out test starts its own Redis, PostgreSQL and nginx on loopback; the packages'
 # own services must not start on install (a temporary policy-rc.d answers "forbidden").
-services: ## Debian's redis-server, postgresql and nginx for the scale-out test (apt)
+services: ## Debian's redis-server, postgresql and nginx for the scale-out test and the workers bench (apt)
 	@if command -v redis-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
 	   && { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null; then :; else \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); policy=/usr/sbin/policy-rc.d; own=; \
@@ -132,7 +132,7 @@ test: lint validate $(MODEL) $(NPM_STAMP) browser services ## everything CI runs
 test-scale: $(MODEL) services ## 2 Rasa servers on real Redis, PostgreSQL and nginx: context, events, a killed one
 	$(BIN)/python -m scripts.scale_test
 
-bench: $(MODEL) ## measure the real stack into benchmarks/RESULTS.md (QUICK=1: harness check only)
+bench: $(MODEL) services ## measure the real stack into benchmarks/RESULTS.md (QUICK=1: harness check only)
 	$(BIN)/python -m benchmarks.run $(if $(QUICK),--quick)
 
 bench-kb: $(KB) ## time the knowledge-base build and typical queries

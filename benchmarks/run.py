@@ -3,8 +3,8 @@
 Stages: knowledge-base build and training time, cold start, NLU-only latency
 (/model/parse), end-to-end REST latency and throughput at several concurrency
 levels, the overhead ratio, memory (idle, after load, growth between two
-identical rounds), answer quality against a BM25 baseline on both evaluation
-sets, and the same load on two Sanic workers behind Rasa's Redis lock store.
+identical rounds), answer quality against a BM25 baseline on every evaluation
+set, and the same load on two Sanic workers behind Rasa's Redis lock store.
 
 `make bench QUICK=1` runs every stage with tiny counts (in `make test`) so the
 harness cannot rot; it checks that the harness works, never the speed, and

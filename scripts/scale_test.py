@@ -47,8 +47,9 @@ LOOPBACK = "127.0.0.1"
 # A dead server's ticket for a conversation blocks that conversation until it expires
 # (Rasa's default is 60 s); the resent turn waits at most this long. It must stay well above
 # the longest turn; 20 s is what docker-compose.yml uses. The resent turn's own ticket ages
-# while it queues behind the dead one and can expire with it, so Rasa raises LockError; the
-# REST channel then tries once more (the lock is gone by then) instead of apologising.
+# while it queues behind the dead one and can expire with it; bot.server then raises
+# LockError (Rasa would wait for the expired ticket forever) and the REST channel tries once
+# more with a fresh ticket instead of apologising.
 TICKET_LOCK_LIFETIME_S = 20
 # The REST channel's deadlines (5 s per action call, 12 s per turn) protect users from a
 # stuck server; here they would turn CPU contention on a shared 2-core CI machine into

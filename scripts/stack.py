@@ -65,18 +65,15 @@ class Stack:
     env: Dict[str, str] = field(default_factory=dict)
 
 
-def lock_store(redis_url: str | None) -> str:
-    """The endpoints.yml block for Rasa's Redis lock store at `redis_url` ("" for none)."""
+def lock_store(redis_url: str | None) -> tuple[str, Dict[str, str]]:
+    """endpoints.workers.yml's Redis lock store block and the variables it reads for
+    `redis_url` (what `make run WORKERS=N REDIS_URL=...` uses); ("", {}) for none."""
     if not redis_url:
-        return ""
-    from scripts.endpoints_env import redis_env
+        return "", {}
+    from scripts.endpoints_env import scale_env
 
-    env = redis_env(redis_url)
-    return (
-        f"lock_store:\n  type: redis\n  url: {env['RASA_LOCK_STORE_HOST']}\n"
-        f"  port: {env['RASA_LOCK_STORE_PORT']}\n  db: {env['RASA_LOCK_STORE_DB']}\n"
-        f"  password: {json.dumps(env['RASA_LOCK_STORE_PASSWORD'])}\n"
-    )
+    text = (ROOT / "endpoints.workers.yml").read_text(encoding="utf-8")
+    return text[text.index("\nlock_store:") + 1 :], scale_env({"REDIS_URL": redis_url})
 
 
 @contextmanager
@@ -98,13 +95,14 @@ def running_stack(
         raise FileNotFoundError(f"{model} is missing: run `make train` first")
     action_port, rasa_port = free_port(), free_port()
     endpoints = workdir / "endpoints.yml"
+    lock_block, lock_env = lock_store(redis_url)
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
         f"tracker_store:\n  type: {TRACKER_STORE}\n"
-        f'  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n' + lock_store(redis_url),
+        f'  dialect: "sqlite"\n  db: "{workdir / "tracker.db"}"\n' + lock_block,
         encoding="utf-8",
     )
-    env = dict(os.environ, KNOWLEDGE_DB=str(store), SANIC_HOST="127.0.0.1")
+    env = dict(os.environ, KNOWLEDGE_DB=str(store), SANIC_HOST="127.0.0.1", **lock_env)
     env["SANIC_WORKERS"] = str(workers)
     env.pop("RASA_ENABLE_API", None)
     if api_token:  # through the environment, as `make run` does it (bot.server)
