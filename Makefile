@@ -24,7 +24,7 @@ KB_INPUTS := bot/knowledge/sources $(wildcard bot/knowledge/sources/*) bot/knowl
 MODEL := models/kefu.tar.gz
 TRAIN_INPUTS := config.yml domain.yml $(wildcard bot/nlu/*.py) $(shell find data -type f -name '*.yml' 2>/dev/null)
 
-.PHONY: help install browser services kb train run shell test test-scale lint format validate evaluate test-stories bench bench-kb bench-rest bench-channel bench-widget bench-admin insights audit barrage lock clean
+.PHONY: help install browser services kb train run shell test test-scale lint format validate evaluate test-stories bench bench-ab bench-store bench-kb bench-rest bench-channel bench-widget bench-admin insights audit barrage lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -134,6 +134,13 @@ test-scale: $(MODEL) services ## 2 Rasa servers on real Redis, PostgreSQL and ng
 
 bench: $(MODEL) services ## measure the real stack into benchmarks/RESULTS.md (QUICK=1: harness check only)
 	$(BIN)/python -m benchmarks.run $(if $(QUICK),--quick)
+
+bench-ab: $(MODEL) ## the Rasa server before (BEFORE=REV) and after, alternated ROUNDS times (default 6)
+	@test -n "$(BEFORE)" || { echo "error: name the commit to compare with: make bench-ab BEFORE=REV"; exit 2; }
+	$(BIN)/python -m benchmarks.ab --before $(BEFORE) $(if $(ROUNDS),--rounds $(ROUNDS))
+
+bench-store: $(STAMP) ## the conversation store's CPU per turn: Rasa's, with bot.server's fixes, cached
+	$(BIN)/python -m benchmarks.store_bench
 
 bench-kb: $(KB) ## time the knowledge-base build and typical queries
 	$(BIN)/python -m benchmarks.kb_bench
