@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HELDOUT_SETS = (
     (ROOT / "benchmarks" / "questions_heldout.yml", "ho-"),
     (ROOT / "benchmarks" / "questions_heldout2.yml", "h2-"),
+    (ROOT / "benchmarks" / "questions_heldout3.yml", "h3-"),
 )
 NLU_DIR = ROOT / "data" / "nlu"
 MIN_QUESTIONS = 60
