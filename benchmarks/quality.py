@@ -26,6 +26,7 @@ QUESTIONS = Path(__file__).with_name("questions.yml")
 # (their misses have informed changes since, so later scores flatter a little).
 HELDOUT = Path(__file__).with_name("questions_heldout.yml")
 HELDOUT2 = Path(__file__).with_name("questions_heldout2.yml")
+HELDOUT3 = Path(__file__).with_name("questions_heldout3.yml")
 
 
 @dataclass(frozen=True)

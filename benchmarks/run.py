@@ -34,6 +34,7 @@ from benchmarks.load import run_load
 from benchmarks.quality import (
     HELDOUT,
     HELDOUT2,
+    HELDOUT3,
     QUESTIONS,
     Bm25Baseline,
     load_questions,
@@ -143,8 +144,8 @@ def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument(
-        "--questions", type=Path, nargs="+", default=[QUESTIONS, HELDOUT, HELDOUT2],
-        help="evaluation sets (default: all three)",
+        "--questions", type=Path, nargs="+", default=[QUESTIONS, HELDOUT, HELDOUT2, HELDOUT3],
+        help="evaluation sets (default: all four)",
     )  # fmt: skip
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL

@@ -5,7 +5,7 @@ fresh tracker per question (as benchmarks/run.py does with one sender per
 question) and scores with benchmarks.quality.score. `--verbose` prints every
 miss with its intent, entities and reply. The committed numbers still come from
 `make bench`, through the REST stack. `--questions` picks the set (default
-benchmarks/questions.yml; the two questions_heldout*.yml were written blind).
+benchmarks/questions.yml; the three questions_heldout*.yml were written blind).
 
     .venv/bin/python -m scripts.quality_check [-v] [--only ID ...] [--questions PATH]
 """
