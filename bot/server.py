@@ -24,6 +24,8 @@ token from the environment (RASA_AUTH_TOKEN, or RASA_JWT_SECRET for JWT). The
 token is handed to Rasa's own --auth-token / --jwt-secret inside this process,
 so it never shows on a command line (`ps`).
 
+NLU inference skips two per-message costs that never change a parse (bot.inference).
+
 Everything else is stock Rasa: the arguments are Rasa's, and `rasa run` keeps
 working unchanged (only slower).
 """
@@ -48,6 +50,8 @@ from rasa.shared.utils.common import class_from_module_path
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import QueuePool
+
+from bot import inference
 
 _ORIGINAL_VALIDATE = RemoteAction._validate_action_result
 _ORIGINAL_RESOLVE = Event.resolve_by_type
@@ -181,6 +185,7 @@ def apply() -> None:
     LockStore._acquire_lock = acquire_lock
     if not event.contains(Engine, "connect", use_wal):
         event.listen(Engine, "connect", use_wal)
+    inference.apply()
 
 
 class ApiConfigError(SystemExit):

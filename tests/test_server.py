@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
+from rasa.shared.nlu.training_data.features import Features
+from rasa.utils.tensorflow.models import RasaModel
 
-from bot import server
+from bot import inference, server
 
 VALID = {
     "events": [{"event": "slot", "name": "role", "value": "客服主管"}],
@@ -148,6 +150,8 @@ def applied(monkeypatch):
     loader = "_load_from_module_name_in_endpoint_config"
     monkeypatch.setattr(stores, loader, server._ORIGINAL_LOADER)
     monkeypatch.setattr(LockStore, "_acquire_lock", server._ORIGINAL_ACQUIRE)
+    monkeypatch.setattr(Features, "_combine_sparse_features", inference._ORIGINAL_COMBINE)
+    monkeypatch.setattr(RasaModel, "_rasa_predict", inference._ORIGINAL_PREDICT)
     server.apply()
 
 
@@ -161,6 +165,8 @@ def test_apply_installs_every_fix(applied) -> None:
     assert stores.create_engine_kwargs is server.engine_kwargs
     assert stores._load_from_module_name_in_endpoint_config is server.load_tracker_store_class
     assert LockStore._acquire_lock is server.acquire_lock
+    assert Features._combine_sparse_features is inference.combine_sparse
+    assert RasaModel._rasa_predict is inference.predict_with_traced_graph
 
 
 @pytest.fixture
