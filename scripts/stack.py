@@ -53,6 +53,24 @@ def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 300) -> flo
     raise TimeoutError(url)
 
 
+# What each Sanic worker of the Rasa server logs once its model is loaded (rasa.core.run).
+WORKER_READY = "Rasa server is up and running."
+
+
+def wait_for_workers(
+    log: Path, workers: int, proc: subprocess.Popen, timeout: float = 300
+) -> float:
+    """Seconds until `workers` workers have logged WORKER_READY in `log`."""
+    started = time.monotonic()
+    while log.read_text(encoding="utf-8", errors="replace").count(WORKER_READY) < workers:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{proc.args} exited with {proc.returncode}")
+        if time.monotonic() - started > timeout:
+            raise TimeoutError(f"fewer than {workers} workers ready")
+        time.sleep(0.1)
+    return time.monotonic() - started
+
+
 @dataclass
 class Stack:
     url: str
@@ -126,6 +144,8 @@ def running_stack(
             stack.callback(lambda name=name: _stop(procs[name]))  # also a restarted one
         actions_s = wait_until_up(f"http://127.0.0.1:{action_port}/health", procs["actions"])
         rasa_s = wait_until_up(f"http://127.0.0.1:{rasa_port}/", procs["rasa"])
+        if workers > 1:  # the first worker answers; the others may still be loading the model
+            rasa_s += wait_for_workers(workdir / "rasa.log", workers, procs["rasa"])
         yield Stack(
             f"http://127.0.0.1:{rasa_port}",
             f"http://127.0.0.1:{action_port}",

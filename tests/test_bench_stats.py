@@ -34,3 +34,30 @@ def test_the_hand_written_optimisation_log_is_carried_over(tmp_path):
     assert hand_written_log(report) == [LOG_HEADING, "", "1. before/after"]
     report.write_text("# Benchmark results\n\n- p50 9 ms\n")
     assert hand_written_log(report) == []
+
+
+def test_a_multi_worker_stack_waits_for_every_worker(tmp_path):
+    """The first Sanic worker answers HTTP while the second may still be loading the model;
+    a load started then measured one worker (all connections went to it)."""
+    import subprocess
+    import sys
+    import threading
+
+    from scripts.stack import WORKER_READY, wait_for_workers
+
+    log = tmp_path / "rasa.log"
+    log.write_text(f"INFO {WORKER_READY}\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        with pytest.raises(TimeoutError):
+            wait_for_workers(log, 2, proc, timeout=0.3)
+        second = threading.Timer(0.2, lambda: log.write_text(f"{WORKER_READY}\n" * 2))
+        second.start()
+        assert wait_for_workers(log, 2, proc, timeout=10) >= 0.15
+    finally:
+        proc.kill()
+        proc.wait()
+    empty = tmp_path / "empty.log"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="exited"):
+        wait_for_workers(empty, 1, proc, timeout=10)
