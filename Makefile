@@ -135,9 +135,10 @@ test-scale: $(MODEL) services ## 2 Rasa servers on real Redis, PostgreSQL and ng
 bench: $(MODEL) services ## measure the real stack into benchmarks/RESULTS.md (QUICK=1: harness check only)
 	$(BIN)/python -m benchmarks.run $(if $(QUICK),--quick)
 
-bench-ab: $(MODEL) ## the Rasa server before (BEFORE=REV) and after, alternated ROUNDS times (default 6)
+bench-ab: $(MODEL) ## the Rasa server before (BEFORE=REV [BEFORE_MODEL=F]) and after, alternated ROUNDS times (default 6)
 	@test -n "$(BEFORE)" || { echo "error: name the commit to compare with: make bench-ab BEFORE=REV"; exit 2; }
-	$(BIN)/python -m benchmarks.ab --before $(BEFORE) $(if $(ROUNDS),--rounds $(ROUNDS))
+	$(BIN)/python -m benchmarks.ab --before $(BEFORE) $(if $(ROUNDS),--rounds $(ROUNDS)) \
+	  $(if $(BEFORE_MODEL),--before-model $(BEFORE_MODEL))
 
 bench-store: $(STAMP) ## the conversation store's CPU per turn: Rasa's, with bot.server's fixes, cached
 	$(BIN)/python -m benchmarks.store_bench

@@ -1,10 +1,11 @@
 """Before/after of the Rasa server between two commits, alternated (`make bench-ab BEFORE=REV`).
 
 This machine's speed drifts by up to 2x within an hour, so two runs minutes apart say little;
-this alternates the two servers ROUNDS times on the same model, action server and load:
-1 user x 20 conversations, then 32 users x 2 conversations. The "before" server runs from a
-git worktree of REV with that commit's own endpoints (tracker store type); the "after"
-server runs from this tree. Figures, not assertions.
+this alternates the two servers ROUNDS times on the same action server and load: 1 user x 20
+conversations, then 32 users x 2 conversations. The "before" server runs from a git worktree
+of REV with that commit's own endpoints (tracker store type); the "after" server runs from
+this tree. Both load models/kefu.tar.gz unless BEFORE_MODEL names the model REV trained (for
+a change to config.yml or the data). Figures, not assertions.
 """
 
 from __future__ import annotations
@@ -40,11 +41,11 @@ def _endpoints(tree: Path, workdir: Path, action_url: str) -> Path:
     return path
 
 
-def _measure(tree: Path, workdir: Path, action_url: str) -> Dict[str, float]:
+def _measure(tree: Path, model: Path, workdir: Path, action_url: str) -> Dict[str, float]:
     port = free_port()
     command = [
         sys.executable, "-m", "bot.server", "run", "--interface", "127.0.0.1", "--model",
-        str(MODEL), "--port", str(port), "--credentials", str(tree / "credentials.yml"),
+        str(model), "--port", str(port), "--credentials", str(tree / "credentials.yml"),
         "--endpoints", str(_endpoints(tree, workdir, action_url)),
     ]  # fmt: skip
     with open(workdir / "rasa.log", "w") as log:
@@ -71,6 +72,7 @@ def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", required=True, help="a commit, e.g. 4f0a5b4")
     parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--before-model", type=Path, default=MODEL, help="default: the same")
     args = parser.parse_args(argv)
     runs: Dict[str, List[Dict[str, float]]] = {"before": [], "after": []}
     with tempfile.TemporaryDirectory() as tmp:
@@ -88,10 +90,13 @@ def main(argv: List[str] | None = None) -> int:
             wait_until_up(f"http://127.0.0.1:{action_port}/health", actions)
             action_url = f"http://127.0.0.1:{action_port}/webhook"
             for r in range(args.rounds):
-                for side, tree in (("before", old), ("after", ROOT)):
+                for side, tree, model in (
+                    ("before", old, args.before_model.resolve()),
+                    ("after", ROOT, MODEL),
+                ):
                     workdir = Path(tmp) / f"{side}-{r}"
                     workdir.mkdir()
-                    runs[side].append(_measure(tree, workdir, action_url))
+                    runs[side].append(_measure(tree, model, workdir, action_url))
                     print(side, r + 1, runs[side][-1], flush=True)
         finally:
             _stop(actions)
