@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Tuple
 
 from bot.knowledge import KnowledgeBase
+from bot.text import normalize_text
 
 # Question intent -> the store topics that answer it, in display order.
 INTENT_TOPICS: Dict[str, Tuple[str, ...]] = {
@@ -81,12 +82,33 @@ def _known(canonical, value: Any) -> str | None:
     return canonical(str(value)) if value else None
 
 
-def roles_in(kb: KnowledgeBase, entities: Iterable[Mapping[str, Any]]) -> List[str]:
-    """Canonical roles named by a turn's entities, in order, without repeats."""
+# "带客服团队的主管": 客服 followed by one of these names the department, not a job.
+_DEPARTMENT = ("团队", "部门", "中心")
+
+
+def roles_in(kb: KnowledgeBase, entities: Iterable[Mapping[str, Any]], text: str = "") -> List[str]:
+    """Canonical roles named by a turn's entities, in the order said, without repeats.
+
+    With `text` (the message), a name followed by 团队/部门/中心 is left out when the turn
+    also names another role: "带了三年客服团队,现在是客服主管" asks about 客服主管.
+    """
+    mentions = sorted(
+        (e for e in entities if e.get("entity") == "role" and e.get("value")),
+        key=lambda e: e.get("start") or 0,
+    )
+    said = normalize_text(text)
+    named = [(kb.resolve_role(str(e["value"])), e) for e in mentions]
+    named = [(role, e) for role, e in named if role]
+    if len({role for role, _ in named}) > 1:
+        jobs = [
+            (role, e)
+            for role, e in named
+            if e.get("end") is None or not said[e["end"] :].startswith(_DEPARTMENT)
+        ]
+        named = jobs or named
     roles: List[str] = []
-    for value in _values(entities, "role"):
-        role = kb.resolve_role(value)
-        if role and role not in roles:
+    for role, _ in named:
+        if role not in roles:
             roles.append(role)
     return roles
 
@@ -101,7 +123,7 @@ def resolve(
     """The query for this turn: what the message says wins over what was said before."""
     entities = list(entities)
     lex = kb.lexicon
-    roles = roles_in(kb, entities)
+    roles = roles_in(kb, entities, text)
     role = roles[-1] if roles else _known(kb.resolve_role, slots.get("role"))
     tier = _known(lex.find_tier, slots.get("city_tier"))
     for value in _values(entities, "city_tier"):

@@ -72,10 +72,23 @@ def test_market_words_are_not_place_names(kb, text):
         ("我带队已经是第4个年头了", "4个年头"),
         ("干了七八个年头", "七八个年头"),
         ("五年以上", "五年以上"),
+        ("带客服团队十二年的主管", "十二年"),
+        ("入行二十年了", "二十年"),
+        ("干了十到十二年", "十到十二年"),
+        ("一到两年经验", "一到两年"),
     ],
 )
 def test_the_experience_pattern_finds_years_said_as_years_of_work(kb, text, years):
     assert re.search(Lexicon.load().years_regex, text).group(0) == years
+
+
+@pytest.mark.parametrize("text", ["一年能挣多少", "三年后会怎样", "孩子上三年级", "今年的行情"])
+def test_the_experience_pattern_skips_years_that_are_not_experience(text):
+    assert re.search(Lexicon.load().years_regex, text) is None
+
+
+def test_compound_numerals_give_their_band(kb):
+    assert resolve(kb, "ask_salary", "", [e("experience", "十二年")], {}).band == "资深"
 
 
 @pytest.mark.parametrize("said", ["没啥经验", "没什么经验", "没有经验", "零基础"])
@@ -86,3 +99,26 @@ def test_no_experience_said_casually_is_entry_level(kb, said):
 def test_every_question_intent_maps_to_store_topics_and_a_name():
     assert set(INTENT_TOPICS) == set(TOPIC_NAMES)
     assert all(set(topics) <= set(TOPICS) for topics in INTENT_TOPICS.values())
+
+
+def _at(text, value, said):
+    start = text.rindex(said)  # the last place it is said
+    return {"entity": "role", "value": value, "start": start, "end": start + len(said)}
+
+
+def test_a_department_named_beside_a_job_is_not_the_role_asked_about(kb):
+    text = "我是客服主管,管着一个十人的客服团队,月薪多少"
+    entities = [_at(text, "客服主管", "客服主管"), _at(text, "客服", "客服")]
+    assert resolve(kb, "ask_salary", text, entities, {}).role == "客服主管"
+    # Alone, 客服团队 still names the job, and two real jobs keep the later one.
+    alone = "客服团队的工资多少"
+    assert resolve(kb, "ask_salary", alone, [_at(alone, "客服", "客服")], {}).role == "客服专员"
+    both = "客服主管和客服总监"
+    named = [_at(both, "客服总监", "客服总监"), _at(both, "客服主管", "客服主管")]
+    assert resolve(kb, "ask_salary", both, named, {}).role == "客服总监"
+
+
+def test_a_traditional_message_finds_the_department_word_too(kb):
+    text = "我是客服主管,管著一個客服團隊,薪水多少"
+    entities = [_at(text, "客服主管", "客服主管"), _at(text, "客服", "客服")]
+    assert resolve(kb, "ask_salary", text, entities, {}).role == "客服主管"
