@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import replace
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -12,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.knowledge import check_at_startup, knowledge
 from bot import render
 from bot.knowledge import KnowledgeBase, StoreError
-from bot.query import INTENT_TOPICS, resolve, roles_in
+from bot.query import INTENT_TOPICS, Query, resolve, roles_in
 from bot.text import detect_script, in_script, normalize_text
 
 Events = List[Dict[str, Any]]
@@ -115,7 +116,30 @@ def answer_question(
     if q.role is None:
         return render.ask_role(kb, q.topic), context
     answer = render.answer(kb, q)
+    related = None if render.covers(kb, q.role, q.topic) else _related_intent(kb, tracker, q)
+    if related:
+        answer = render.with_related(answer, render.answer(kb, replace(q, topic=related)))
     return answer, [*context, SlotSet("last_sources", answer.cited)]
+
+
+# The classifier's runner-up counts as "related" from this confidence on, within RESCUE_RANKS.
+RELATED_MIN_CONFIDENCE = 0.05
+
+
+def _related_intent(kb: KnowledgeBase, tracker: Tracker, q: Query) -> str | None:
+    """The classifier's next likeliest question about this role that the store can answer.
+
+    "客服主管好不好招" read as employers (nothing on 客服主管) with outlook second: the reply
+    says employers are not covered, then gives the outlook, which says 人才短缺.
+    """
+    ranking = (tracker.latest_message.get("intent_ranking") or [])[:RESCUE_RANKS]
+    for ranked in ranking:
+        intent = ranked.get("name")
+        likely = (ranked.get("confidence") or 0) >= RELATED_MIN_CONFIDENCE
+        answerable = intent in INTENT_TOPICS and render.covers(kb, q.role or "", intent)
+        if likely and intent != q.topic and answerable:
+            return intent
+    return None
 
 
 class ActionCompareRoles(KnowledgeAction):

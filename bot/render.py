@@ -188,6 +188,19 @@ def facts_answer(kb: KnowledgeBase, role: str, intent: str) -> Answer:
     return Answer("\n".join(lines), payload, cited=cited)
 
 
+def covers(kb: KnowledgeBase, role: str, intent: str) -> bool:
+    """Whether the store has anything on the role for this question intent."""
+    if intent == "ask_salary":
+        return bool(kb.salaries(role))
+    return bool(_topic_facts(kb, role, intent))
+
+
+def with_related(not_covered: Answer, related: Answer) -> Answer:
+    """A plain "not covered", then the nearest topic the store does have, with its sources."""
+    text = f"{not_covered.text}\n\n相关的内容——{related.text}"
+    return Answer(text, related.payload, related.buttons, related.cited)
+
+
 def answer(kb: KnowledgeBase, query: Query) -> Answer:
     """The answer to a resolved query with a role and a topic."""
     if not (query.role and query.topic):

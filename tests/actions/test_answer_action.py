@@ -245,3 +245,65 @@ async def test_missing_store_gets_a_polite_reply(dispatcher, domain, tmp_path, m
     events = await run(dispatcher, domain, text="客服主管工资", intent="ask_salary")
     assert events == []
     assert texts(dispatcher) == render.NOT_AVAILABLE
+
+
+def _ranking(*pairs):
+    return [{"name": name, "confidence": confidence} for name, confidence in pairs]
+
+
+async def test_a_topic_not_covered_says_so_then_gives_the_likely_related_one(dispatcher, domain):
+    events = await run(
+        dispatcher,
+        domain,
+        text="站在用人单位的角度看,客服主管好不好招?",
+        intent="ask_employers",
+        entities=[ent("role", "客服主管")],
+        intent_ranking=_ranking(("ask_employers", 0.8), ("ask_outlook", 0.15)),
+    )
+    text = texts(dispatcher)
+    assert text.startswith("知识库中没有关于客服主管主要雇主的内容。")
+    assert "相关的内容——客服主管的就业前景:" in text and "人才短缺" in text
+    assert "来源:《客服主管职业发展前景深度分析" in text
+    slots = slot_events(events)
+    assert slots["topic"] == "ask_employers"  # still what was asked
+    assert {c["source"] for c in slots["last_sources"]} == {"kefu-zhuguan-outlook"}
+
+
+@pytest.mark.parametrize(
+    "ranking",
+    [
+        (("ask_employers", 0.97), ("ask_outlook", 0.02)),  # too unlikely
+        (("ask_employers", 0.5), ("ask_cities", 0.3), ("greet", 0.1)),  # nothing answerable
+        (
+            ("ask_employers", 0.5),
+            ("greet", 0.2),
+            ("thank", 0.1),
+            ("goodbye", 0.1),
+            ("ask_outlook", 0.1),
+        ),  # not among the likeliest three
+    ],
+)
+async def test_no_related_topic_unless_likely_and_covered(dispatcher, domain, ranking):
+    await run(
+        dispatcher,
+        domain,
+        text="客服主管好不好招",
+        intent="ask_employers",
+        entities=[ent("role", "客服主管")],
+        intent_ranking=_ranking(*ranking),
+    )
+    text = texts(dispatcher)
+    assert text.startswith("知识库中没有关于客服主管主要雇主的内容。")
+    assert "相关的内容" not in text
+
+
+async def test_a_covered_topic_never_gets_a_related_one(dispatcher, domain):
+    await run(
+        dispatcher,
+        domain,
+        text="客服主管前景怎么样",
+        intent="ask_outlook",
+        entities=[ent("role", "客服主管")],
+        intent_ranking=_ranking(("ask_outlook", 0.6), ("ask_duties", 0.4)),
+    )
+    assert "相关的内容" not in texts(dispatcher) and "人才短缺" in texts(dispatcher)
