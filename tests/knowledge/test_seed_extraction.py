@@ -177,3 +177,10 @@ def test_no_fact_is_invented_from_numbers_that_are_not_salaries(kb: KnowledgeBas
     for role in kb.roles():
         for s in kb.salaries(role):
             assert re.search(r"\d", s.provenance.quote)
+
+
+def test_a_pages_list_of_its_headings_is_not_an_overview_statement(kb: KnowledgeBase):
+    overview = [f.value for f in from_source(kb.facts("客户服务管理师", "overview"), GUANLISHI)]
+    assert not [t for t in overview if "职业定义,工作流程" in t]
+    # The definition right under it is still there.
+    assert any(t.startswith("在向客户提供产品和服务的交易过程中") for t in overview)

@@ -32,6 +32,8 @@ TYPED_TOPICS = {"salary"}
 REMEDY = re.compile(r"解决|应对|突破|途径|方式")
 YEARS = re.compile(r"[((]\s*(\d+)\s*(?:-|~|至)\s*(\d+)\s*年\s*[))]|[((]\s*(\d+)\s*年以上\s*[))]")
 LABEL = re.compile(r"^([^::]{1,20})[::]\s*(.*)$")
+# "职业定义,工作流程,客服,收入,职业等级,": a page's list of its own headings, not a statement.
+NAVIGATION = re.compile(r"^(?:[^,。、]{1,6},)+$")
 
 
 def _split_label(text: str):
@@ -85,7 +87,7 @@ def _next_paragraph(blocks: Sequence[Block], index: int) -> str | None:
 
 def _statements(ctx: DocContext, block: Block, topic: str) -> None:
     for offset, sentence in sentences(block.text):
-        if sentence.endswith(":") or len(sentence) < 8:
+        if sentence.endswith(":") or len(sentence) < 8 or NAVIGATION.match(sentence):
             continue
         for role in ctx.roles_for(block, sentence):
             ctx.add_fact(Fact(topic, role, sentence, ctx.provenance(block, offset, sentence)))
