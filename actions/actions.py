@@ -127,17 +127,19 @@ RELATED_MIN_CONFIDENCE = 0.05
 
 
 def _related_intent(kb: KnowledgeBase, tracker: Tracker, q: Query) -> str | None:
-    """The classifier's next likeliest question about this role that the store can answer.
+    """The nearest other question about this role that the store can answer.
 
-    "客服主管好不好招" read as employers (nothing on 客服主管) with outlook second: the reply
-    says employers are not covered, then gives the outlook, which says 人才短缺.
+    First a topic the message names in so many words ("换个城市,月薪差多少" read as cities,
+    which 客服主管 lacks: 月薪 names the salary), then the classifier's likely runners-up
+    ("客服主管好不好招" read as employers, outlook second, which says 人才短缺).
     """
     ranking = (tracker.latest_message.get("intent_ranking") or [])[:RESCUE_RANKS]
-    for ranked in ranking:
-        intent = ranked.get("name")
-        likely = (ranked.get("confidence") or 0) >= RELATED_MIN_CONFIDENCE
+    likely = [
+        r.get("name") for r in ranking if (r.get("confidence") or 0) >= RELATED_MIN_CONFIDENCE
+    ]
+    for intent in [*_intents_named_in(kb, words_besides_entities(tracker)), *likely]:
         answerable = intent in INTENT_TOPICS and render.covers(kb, q.role or "", intent)
-        if likely and intent != q.topic and answerable:
+        if intent != q.topic and answerable:
             return intent
     return None
 
