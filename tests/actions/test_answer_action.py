@@ -307,3 +307,23 @@ async def test_a_covered_topic_never_gets_a_related_one(dispatcher, domain):
         intent_ranking=_ranking(("ask_outlook", 0.6), ("ask_duties", 0.4)),
     )
     assert "相关的内容" not in texts(dispatcher) and "人才短缺" in texts(dispatcher)
+
+
+async def test_a_topic_the_message_names_comes_before_the_classifiers_runner_up(dispatcher, domain):
+    text = "工作四年的客服组长,换到不同规模的城市去,月薪差距一般有多大?"
+    await run(
+        dispatcher,
+        domain,
+        text=text,
+        intent="ask_cities",
+        entities=[
+            {**ent("experience", "四年"), "start": 2, "end": 4},
+            {**ent("role", "客服主管"), "start": 5, "end": 9},
+        ],
+        intent_ranking=_ranking(("ask_cities", 0.9), ("ask_outlook", 0.08)),
+    )
+    reply = texts(dispatcher)
+    assert reply.startswith("知识库中没有关于客服主管需求城市的内容。")
+    assert "相关的内容——中级客服主管的薪资:" in reply
+    assert "12000-18000" in reply and "9000-13000" in reply and "7000-10000" in reply
+    assert "人才短缺" not in reply  # not the outlook
