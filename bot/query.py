@@ -33,6 +33,7 @@ INTENT_TOPICS: Dict[str, Tuple[str, ...]] = {
     "ask_market_size": ("market_size",),
     "ask_platforms": ("platforms",),
     "ask_salary_factors": ("salary_factors",),
+    "ask_overview": ("overview",),
 }
 
 TOPIC_NAMES: Dict[str, str] = {
@@ -54,6 +55,7 @@ TOPIC_NAMES: Dict[str, str] = {
     "ask_market_size": "从业规模",
     "ask_platforms": "职业资讯平台",
     "ask_salary_factors": "薪资影响因素",
+    "ask_overview": "岗位概况",
 }
 
 # "拉萨市", "火星市": a named city. "城市" itself is the generic word, not a name,

@@ -231,6 +231,7 @@ async def test_every_topic_answers_for_its_richest_role(dispatcher, domain):
         "ask_market_size": ("客户服务管理师", "超过100万人"),
         "ask_platforms": ("客服主管", "智联招聘"),
         "ask_salary_factors": ("客服总监", "企业规模"),
+        "ask_overview": ("客服总监", "扮演着桥梁的角色"),
     }
     for intent, (role, expected) in cases.items():
         dispatcher.messages.clear()
