@@ -43,7 +43,7 @@ from benchmarks.quality import (
 from benchmarks.stats import percentile, summarize
 from bot.knowledge.paths import store_path
 from scripts import services
-from scripts.stack import ROOT, Stack, cpu_s, restart, rss_mb, running_stack, say
+from scripts.stack import ROOT, Stack, cpu_s, pss_mb, restart, rss_mb, running_stack, say
 
 REPORT = Path(__file__).with_name("RESULTS.md")
 # Everything from this heading on is written by hand (each optimisation's before/after)
@@ -286,8 +286,15 @@ def workers_section(plan: Plan) -> List[str]:
         for n in range(4):  # warm both workers up
             say(stack.url, f"warm-up-{n}", "客服主管工资多少")
         table, _ = load_table(stack, plan.worker_levels, plan)
-        rss = rss_mb(stack.procs["rasa"])[0]
-    return ["", title, *table, f"\nRasa RSS, both workers and their parent: {rss:.0f} MB"]
+        rss, pss = rss_mb(stack.procs["rasa"])[0], pss_mb(stack.procs["rasa"])
+    return [
+        "",
+        title,
+        *table,
+        f"\nRasa memory, both workers and their parent: RSS {rss:.0f} MB summed (pages the"
+        f" forked processes share counted in each), PSS {pss:.0f} MB (each shared page split"
+        " among its sharers: what the three occupy together)",
+    ]
 
 
 def action_recovery(stack: Stack, timeout_s: float = 120) -> Tuple[str, float]:

@@ -225,6 +225,21 @@ def rss_mb(proc: subprocess.Popen) -> tuple[float, float]:
     return current, peak
 
 
+def pss_mb(proc: subprocess.Popen) -> float:
+    """Proportional set size of a process and its children in MB, from /proc.
+
+    Summed RSS counts a page shared by forked Sanic workers (the libraries, the
+    interpreter) once per process; PSS splits it among them, so the sum is the
+    memory the processes occupy together.
+    """
+    total = 0
+    for rollup in _proc_files(proc, "smaps_rollup"):
+        total += sum(
+            int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")
+        )
+    return total / 1024
+
+
 def cpu_s(proc: subprocess.Popen) -> float:
     """CPU seconds (user + system) of a process and its children, from /proc.
 

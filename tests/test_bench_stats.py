@@ -61,3 +61,23 @@ def test_a_multi_worker_stack_waits_for_every_worker(tmp_path):
     empty.write_text("", encoding="utf-8")
     with pytest.raises(RuntimeError, match="exited"):
         wait_for_workers(empty, 1, proc, timeout=10)
+
+
+def test_pss_splits_what_rss_counts_twice():
+    """A forked child shares its parent's pages: summed RSS counts them twice, PSS once."""
+    import subprocess
+    import sys
+    import time
+
+    from scripts.stack import pss_mb, rss_mb
+
+    code = "import os, time; os.fork() or None; time.sleep(30)"
+    proc = subprocess.Popen([sys.executable, "-c", "import numpy; " + code])
+    try:
+        time.sleep(1.5)  # numpy imported, child forked
+        rss, pss = rss_mb(proc)[0], pss_mb(proc)
+        assert 0 < pss < rss
+    finally:
+        proc.kill()
+        subprocess.run(["pkill", "-f", code], check=False)
+        proc.wait()
