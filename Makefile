@@ -24,7 +24,7 @@ KB_INPUTS := bot/knowledge/sources $(wildcard bot/knowledge/sources/*) bot/knowl
 MODEL := models/kefu.tar.gz
 TRAIN_INPUTS := config.yml domain.yml $(wildcard bot/nlu/*.py) $(shell find data -type f -name '*.yml' 2>/dev/null)
 
-.PHONY: help install browser services kb train run shell test test-scale lint format validate evaluate test-stories bench bench-ab bench-store bench-kb bench-rest bench-channel bench-widget bench-admin insights audit barrage lock clean
+.PHONY: help install browser services kb train run shell test test-scale lint format validate evaluate test-stories bench bench-ab bench-store bench-inference bench-kb bench-rest bench-channel bench-widget bench-admin insights audit barrage lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -142,6 +142,9 @@ bench-ab: $(MODEL) ## the Rasa server before (BEFORE=REV [BEFORE_MODEL=F]) and a
 
 bench-store: $(STAMP) ## the conversation store's CPU per turn: Rasa's, with bot.server's fixes, cached
 	$(BIN)/python -m benchmarks.store_bench
+
+bench-inference: $(MODEL) ## CPU per NLU parse, Rasa's code against bot.inference's, alternated
+	$(BIN)/python -m benchmarks.inference_bench
 
 bench-kb: $(KB) ## time the knowledge-base build and typical queries
 	$(BIN)/python -m benchmarks.kb_bench
