@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from dataclasses import replace
 from typing import Any, Dict, List
@@ -88,6 +89,9 @@ class ActionAnswer(KnowledgeAction):
         return "action_answer"
 
     def respond(self, kb: KnowledgeBase, tracker: Tracker) -> tuple[render.Answer, Events]:
+        same = same_role_reply(kb, tracker, asked=True)
+        if same:
+            return same
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == "inform":  # "县城干了十年的客服主管,工资呢": the details, and a topic named
             named = _intents_named_in(kb, words_besides_entities(tracker))
@@ -151,13 +155,10 @@ class ActionCompareRoles(KnowledgeAction):
         return "action_compare_roles"
 
     def respond(self, kb: KnowledgeBase, tracker: Tracker) -> tuple[render.Answer, Events]:
-        entities = tracker.latest_message.get("entities") or []
-        roles = roles_in(kb, entities)
-        mentions = [e for e in entities if e.get("entity") == "role"]
-        if len(roles) == 1 and len(mentions) >= 2:  # two names of one role
-            answer = render.same_role_answer(kb, roles[0], _mentioned(tracker, mentions))
-            return answer, [SlotSet("role", roles[0]), SlotSet("topic", "ask_role_names"),
-                            SlotSet("last_sources", answer.cited)]  # fmt: skip
+        same = same_role_reply(kb, tracker)  # two names of one role
+        if same:
+            return same
+        roles = roles_in(kb, tracker.latest_message.get("entities") or [])
         current = kb.resolve_role(tracker.get_slot("role") or "")
         if len(roles) < 2 and current and current not in roles:
             roles.insert(0, current)
@@ -169,6 +170,31 @@ class ActionCompareRoles(KnowledgeAction):
         intent = (_intents_named_in(kb, user_text(tracker)) or ["ask_salary"])[0]
         answer = render.compare_answer(kb, roles, intent)
         return answer, [SlotSet("last_sources", answer.cited), SlotSet("topic", intent)]
+
+
+# "…和…是同一个岗位吗", "是一回事吗": asks whether two names mean one job.
+SAME_JOB = re.compile(r"同一[个种类]?(?:岗位|职位|工作|职业|角色)|一回事|是一个(?:岗位|职位)")
+
+
+def same_role_reply(
+    kb: KnowledgeBase, tracker: Tracker, asked: bool = False
+) -> tuple[render.Answer, Events] | None:
+    """Two names of one role in the message: say they are one job, with its names.
+
+    Comparing two names of one role always means that; any other intent does when the
+    message asks in so many words (`asked`: SAME_JOB), e.g. a question about 客户体验总监
+    and 客服总监 that the classifier read as platforms or could not place.
+    """
+    entities = tracker.latest_message.get("entities") or []
+    roles = roles_in(kb, entities)
+    mentions = [e for e in entities if e.get("entity") == "role"]
+    if len(roles) != 1 or len(mentions) < 2:
+        return None
+    if asked and not SAME_JOB.search(user_text(tracker)):
+        return None
+    answer = render.same_role_answer(kb, roles[0], _mentioned(tracker, mentions))
+    return answer, [SlotSet("role", roles[0]), SlotSet("topic", "ask_role_names"),
+                    SlotSet("last_sources", answer.cited)]  # fmt: skip
 
 
 def _mentioned(tracker: Tracker, mentions: List[Dict[str, Any]]) -> List[str]:
@@ -223,6 +249,9 @@ class ActionClarify(KnowledgeAction):
         return "action_clarify"
 
     def respond(self, kb: KnowledgeBase, tracker: Tracker) -> tuple[render.Answer, Events]:
+        same = same_role_reply(kb, tracker, asked=True)
+        if same:
+            return same
         ranking = tracker.latest_message.get("intent_ranking") or []
         intents = [r.get("name") for r in ranking if r.get("name") != "nlu_fallback"]
         named = _intents_named_in(kb, words_besides_entities(tracker))

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from actions.actions import (
+    ActionAnswer,
     ActionAnswerSource,
     ActionClarify,
     ActionCompareRoles,
@@ -167,3 +168,39 @@ async def test_clarify_still_asks_when_the_text_does_not_settle_it(
     (message,) = dispatcher.messages
     assert message["text"] == "抱歉,我没太明白。您是想问:"
     assert set(slot_events(events)) == {"script"}  # no topic, role or answer
+
+
+def _spans(text, *said_as):
+    """Role entities for the words in `text`, all canonical 客服总监 or 客服专员 as mapped."""
+    canonical = {"客服": "客服专员", "客户支持专员": "客服专员"}
+    return [
+        {"entity": "role", "value": canonical.get(w, "客服总监"), "start": s, "end": s + len(w)}
+        for w in said_as
+        for s in [text.index(w)]
+    ]
+
+
+@pytest.mark.parametrize(
+    "action, intent",
+    [(ActionAnswer, "ask_platforms"), (ActionClarify, "nlu_fallback")],
+)
+async def test_asking_whether_two_names_are_one_job_is_answered_whatever_the_intent(
+    dispatcher, domain, action, intent
+):
+    text = "招聘网站上的客户体验总监、客户运营总监,跟客服总监是同一个职位吗?"
+    entities = _spans(text, "客户体验总监", "客户运营总监", "客服总监")
+    tracker = make_tracker(text, intent, entities, intent_ranking=FALLBACK_RANKING)
+    events = await action().run(dispatcher, tracker, domain)
+    reply = texts(dispatcher)
+    assert reply.startswith("客户体验总监、客户运营总监都是客服总监的叫法,指的是同一个岗位。")
+    assert "客户服务总监" in reply  # the documented names follow
+    assert slot_events(events)["topic"] == "ask_role_names"
+
+
+async def test_two_names_of_one_role_without_the_question_get_the_topic(dispatcher, domain):
+    text = "刚入职的客户支持专员,整理分析投诉数据,这算客服的本职工作吗?"
+    entities = _spans(text, "客户支持专员", "客服")
+    await ActionAnswer().run(dispatcher, make_tracker(text, "ask_duties", entities), domain)
+    reply = texts(dispatcher)
+    assert reply.startswith("客服专员的职责")
+    assert "叫法" not in reply
