@@ -234,9 +234,13 @@ def compare_answer(kb: KnowledgeBase, roles: Sequence[str], intent: str = "ask_s
 
 def same_role_answer(kb: KnowledgeBase, role: str, names: Sequence[str]) -> Answer:
     """Two names of one role ("客户服务总监和客户体验总监是一回事吗"): say so, then its names."""
-    same = (n for n in names if n and n != role and kb.resolve_role(n) == role)
-    named = "、".join(dict.fromkeys(same))
-    head = f"{named}都是{role}的叫法,指的是同一个岗位。" if named else f"这些都是{role}。"
+    same = list(dict.fromkeys(n for n in names if n and n != role and kb.resolve_role(n) == role))
+    if len(same) > 1:
+        head = f"{'、'.join(same)}都是{role}的叫法,指的是同一个岗位。"
+    elif same:  # "客户体验总监和客服总监": one other name beside the role's own
+        head = f"{same[0]}是{role}的另一种叫法,指的是同一个岗位。"
+    else:
+        head = f"这些都是{role}。"
     names_answer = facts_answer(kb, role, "ask_role_names")
     return Answer(
         head + "\n" + names_answer.text,

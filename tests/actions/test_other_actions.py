@@ -204,3 +204,10 @@ async def test_two_names_of_one_role_without_the_question_get_the_topic(dispatch
     reply = texts(dispatcher)
     assert reply.startswith("客服专员的职责")
     assert "叫法" not in reply
+
+
+async def test_one_other_name_beside_the_roles_own_reads_as_another_name(dispatcher, domain):
+    text = "客户体验总监和客服总监是同一个岗位吗"
+    entities = _spans(text, "客户体验总监", "客服总监")
+    await ActionClarify().run(dispatcher, make_tracker(text, "nlu_fallback", entities), domain)
+    assert texts(dispatcher).startswith("客户体验总监是客服总监的另一种叫法,指的是同一个岗位。")
