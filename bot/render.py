@@ -175,7 +175,12 @@ def facts_answer(kb: KnowledgeBase, role: str, intent: str) -> Answer:
     for source_id, items in groups.items():
         # Every item: a topic holds at most a dozen or so per source, and a cut-off
         # list dropped exactly the fact asked about (e.g. the 9th of 11 challenges).
-        lines.extend(f"· {_fact_line(f)}" for f in items)
+        shown = {f.value for f in items}
+        # A figure the document states in a sentence listed on its own ("年均5%-8%" from
+        # "未来三至五年…年均5%-8%的速度增长。") would repeat that sentence: it is listed once.
+        lines.extend(
+            f"· {_fact_line(f)}" for f in items if not (f.detail in shown and f.detail != f.value)
+        )
         lines.append(citation(kb, source_id))
     lines += _differ_note(len(groups), numbers=False)
     cited = _cited(facts)

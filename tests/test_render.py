@@ -43,3 +43,13 @@ def test_same_role_answer_names_the_role_and_lists_its_names(kb):
     assert answer.text.startswith("客户服务总监、客户体验总监都是客服总监的叫法")
     assert "胡说" not in answer.text  # a word that is not a name of the role is not repeated
     assert "客户运营总监" in answer.text and answer.cited
+
+
+def test_a_figure_stated_in_a_listed_sentence_does_not_repeat_it(kb):
+    text = render.facts_answer(kb, "客服主管", "ask_outlook").text
+    sentence = "未来三至五年,客服主管的就业市场预计将以年均5%-8%的速度增长。"
+    assert text.count(sentence) == 1
+    zongjian = render.facts_answer(kb, "客服总监", "ask_outlook").text
+    assert zongjian.count("2023年,相关职位的招聘需求较去年增长了25%。") == 1
+    # A figure with its own wording keeps its line: 1:2 is only in the ratio's sentence.
+    assert "1:2" in text
