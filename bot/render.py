@@ -162,6 +162,28 @@ def _topic_facts(kb: KnowledgeBase, role: str, intent: str) -> List[Fact]:
     return [f for topic in INTENT_TOPICS[intent] for f in kb.facts(role, topic)]
 
 
+def _item_lines(items: Sequence[Fact]) -> List[str]:
+    """One source's items as lines, each explanation said once.
+
+    A figure the document states in a sentence listed on its own ("年均5%-8%" from
+    "未来三至五年…年均5%-8%的速度增长。") is not listed again; names that one sentence
+    explains (客户服务总监, 客户体验总监, 客户运营总监) share its line.
+    """
+    shown = {f.value for f in items}
+    names: Dict[str, List[str]] = {}  # explanation -> the values it explains, in order
+    lines: List[str] = []
+    for f in items:
+        line = _fact_line(f)
+        if not (f.detail and f.detail != f.value and line == f"{f.value}:{f.detail}"):
+            lines.append(line)
+        elif f.detail not in shown:
+            if f.detail not in names:
+                names[f.detail] = []
+                lines.append(f.detail)  # a placeholder, filled in below
+            names[f.detail].append(f.value)
+    return [f"{'、'.join(names[line])}:{line}" if line in names else line for line in lines]
+
+
 def facts_answer(kb: KnowledgeBase, role: str, intent: str) -> Answer:
     """A non-salary topic for a role, grouped by source and cited."""
     facts = _topic_facts(kb, role, intent)
@@ -175,12 +197,7 @@ def facts_answer(kb: KnowledgeBase, role: str, intent: str) -> Answer:
     for source_id, items in groups.items():
         # Every item: a topic holds at most a dozen or so per source, and a cut-off
         # list dropped exactly the fact asked about (e.g. the 9th of 11 challenges).
-        shown = {f.value for f in items}
-        # A figure the document states in a sentence listed on its own ("年均5%-8%" from
-        # "未来三至五年…年均5%-8%的速度增长。") would repeat that sentence: it is listed once.
-        lines.extend(
-            f"· {_fact_line(f)}" for f in items if not (f.detail in shown and f.detail != f.value)
-        )
+        lines.extend(f"· {line}" for line in _item_lines(items))
         lines.append(citation(kb, source_id))
     lines += _differ_note(len(groups), numbers=False)
     cited = _cited(facts)

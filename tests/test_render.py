@@ -53,3 +53,10 @@ def test_a_figure_stated_in_a_listed_sentence_does_not_repeat_it(kb):
     assert zongjian.count("2023年,相关职位的招聘需求较去年增长了25%。") == 1
     # A figure with its own wording keeps its line: 1:2 is only in the ratio's sentence.
     assert "1:2" in text
+
+
+def test_names_one_sentence_explains_share_its_line(kb):
+    text = render.facts_answer(kb, "客服总监", "ask_role_names").text
+    sentence = "在职场中,客服总监被称为“客户服务总监”、“客户体验总监”或“客户运营总监”。"
+    assert f"· 客户服务总监、客户体验总监、客户运营总监:{sentence}" in text
+    assert text.count(sentence) == 1
