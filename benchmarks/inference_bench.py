@@ -28,17 +28,6 @@ MESSAGES = [
 ROUNDS, REPEATS = 5, 60
 
 
-def _use(originals: bool) -> None:
-    from rasa.shared.nlu.training_data.features import Features
-    from rasa.utils.tensorflow.models import RasaModel
-
-    if originals:
-        Features._combine_sparse_features = inference._ORIGINAL_COMBINE
-        RasaModel._rasa_predict = inference._ORIGINAL_PREDICT
-    else:
-        inference.apply()
-
-
 def _cpu_ms_per_parse(parse: Callable[[str], Any]) -> float:
     started = time.process_time()
     for _ in range(REPEATS):
@@ -61,10 +50,10 @@ def main() -> int:
     parses: Dict[str, list] = {}
     for _ in range(ROUNDS):
         for side in runs:
-            _use(originals=side == "rasa")
+            inference.restore() if side == "rasa" else inference.apply()
             parses[side] = [parse(text) for text in MESSAGES]  # also warms up
             runs[side].append(_cpu_ms_per_parse(parse))
-    _use(originals=True)
+    inference.restore()
     for side, values in runs.items():
         print(
             f"{side:14s} {statistics.median(values):.2f} ms CPU per parse "

@@ -11,7 +11,7 @@ Profiling the Rasa server under load (py-spy, see benchmarks/RESULTS.md) found, 
   the batch's arrays as tensors of the signature's dtypes.
 
 Both are applied by `bot.server` when the server runs; training and `rasa test` run stock
-Rasa. tests/test_inference.py checks that the trained model's parses are identical.
+Rasa. tests/nlu/test_inference.py checks that the trained model's parses are identical.
 """
 
 from __future__ import annotations
@@ -93,3 +93,9 @@ def predict_with_traced_graph(self: RasaModel, batch_in: Tuple[np.ndarray, ...])
 def apply() -> None:
     Features._combine_sparse_features = combine_sparse
     RasaModel._rasa_predict = predict_with_traced_graph
+
+
+def restore() -> None:
+    """Rasa's own methods again (benchmarks/inference_bench.py alternates both)."""
+    Features._combine_sparse_features = _ORIGINAL_COMBINE
+    RasaModel._rasa_predict = _ORIGINAL_PREDICT

@@ -8,7 +8,7 @@ away. Every factual answer records what it cited, for "出处是哪里?".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict, List, Sequence, Tuple
 
 from bot.knowledge import Fact, KnowledgeBase, Salary
 from bot.query import INTENT_TOPICS, TOPIC_NAMES, Query
@@ -170,18 +170,18 @@ def _item_lines(items: Sequence[Fact]) -> List[str]:
     explains (客户服务总监, 客户体验总监, 客户运营总监) share its line.
     """
     shown = {f.value for f in items}
-    names: Dict[str, List[str]] = {}  # explanation -> the values it explains, in order
-    lines: List[str] = []
+    explained: Dict[str, List[str]] = {}  # explanation -> the values it explains, in order
+    lines: List[Tuple[str, str | None]] = []  # (a line, or the explanation its names precede)
     for f in items:
         line = _fact_line(f)
-        if not (f.detail and f.detail != f.value and line == f"{f.value}:{f.detail}"):
-            lines.append(line)
+        if not f.detail or line != f"{f.value}:{f.detail}":  # not a "value:explanation" line
+            lines.append((line, None))
         elif f.detail not in shown:
-            if f.detail not in names:
-                names[f.detail] = []
-                lines.append(f.detail)  # a placeholder, filled in below
-            names[f.detail].append(f.value)
-    return [f"{'、'.join(names[line])}:{line}" if line in names else line for line in lines]
+            if f.detail not in explained:
+                explained[f.detail] = []
+                lines.append(("", f.detail))
+            explained[f.detail].append(f.value)
+    return [line if d is None else f"{'、'.join(explained[d])}:{d}" for line, d in lines]
 
 
 def facts_answer(kb: KnowledgeBase, role: str, intent: str) -> Answer:

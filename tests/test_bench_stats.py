@@ -1,6 +1,15 @@
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
 import pytest
 
 from benchmarks.stats import percentile, summarize
+from scripts.stack import WORKER_READY, _tree, pss_mb, rss_mb, wait_for_workers
 
 
 def test_percentile_interpolates_between_ranks():
@@ -39,45 +48,44 @@ def test_the_hand_written_optimisation_log_is_carried_over(tmp_path):
 def test_a_multi_worker_stack_waits_for_every_worker(tmp_path):
     """The first Sanic worker answers HTTP while the second may still be loading the model;
     a load started then measured one worker (all connections went to it)."""
-    import subprocess
-    import sys
-    import threading
-
-    from scripts.stack import WORKER_READY, wait_for_workers
-
+    server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     log = tmp_path / "rasa.log"
     log.write_text(f"INFO {WORKER_READY}\n", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
         with pytest.raises(TimeoutError):
-            wait_for_workers(log, 2, proc, timeout=0.3)
+            wait_for_workers(log, 2, server, timeout=0.3)
         second = threading.Timer(0.2, lambda: log.write_text(f"{WORKER_READY}\n" * 2))
         second.start()
-        assert wait_for_workers(log, 2, proc, timeout=10) >= 0.15
+        assert wait_for_workers(log, 2, server, timeout=10) >= 0.15
     finally:
-        proc.kill()
-        proc.wait()
-    empty = tmp_path / "empty.log"
-    empty.write_text("", encoding="utf-8")
+        _kill_tree(server)
     with pytest.raises(RuntimeError, match="exited"):
-        wait_for_workers(empty, 1, proc, timeout=10)
+        wait_for_workers(log, 3, server, timeout=10)
 
 
-def test_pss_splits_what_rss_counts_twice():
-    """A forked child shares its parent's pages: summed RSS counts them twice, PSS once."""
-    import subprocess
-    import sys
-    import time
+@pytest.fixture
+def sleeper():
+    proc = subprocess.Popen([sys.executable, "-c", FORKED_SLEEPER])
+    yield proc
+    _kill_tree(proc)
 
-    from scripts.stack import pss_mb, rss_mb
 
-    code = "import os, time; os.fork() or None; time.sleep(30)"
-    proc = subprocess.Popen([sys.executable, "-c", "import numpy; " + code])
-    try:
-        time.sleep(1.5)  # numpy imported, child forked
-        rss, pss = rss_mb(proc)[0], pss_mb(proc)
-        assert 0 < pss < rss
-    finally:
-        proc.kill()
-        subprocess.run(["pkill", "-f", code], check=False)
-        proc.wait()
+def _kill_tree(proc):
+    for pid in reversed(_tree(proc.pid)):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    proc.wait()
+
+
+# numpy's pages, then a fork: parent and child share them until either writes.
+FORKED_SLEEPER = "import numpy, os, time; os.fork(); time.sleep(60)"
+
+
+def test_pss_splits_what_summed_rss_counts_once_per_process(sleeper):
+    started = time.monotonic()
+    while len(_tree(sleeper.pid)) < 2 and time.monotonic() - started < 60:
+        time.sleep(0.1)
+    assert len(_tree(sleeper.pid)) == 2  # parent and forked child
+    rss, pss = rss_mb(sleeper)[0], pss_mb(sleeper)
+    # The child's pages are nearly all its parent's: summed RSS counts them twice.
+    assert 0 < pss < 0.75 * rss

@@ -51,8 +51,8 @@ def test_a_figure_stated_in_a_listed_sentence_does_not_repeat_it(kb):
     assert text.count(sentence) == 1
     zongjian = render.facts_answer(kb, "客服总监", "ask_outlook").text
     assert zongjian.count("2023年,相关职位的招聘需求较去年增长了25%。") == 1
-    # A figure with its own wording keeps its line: 1:2 is only in the ratio's sentence.
-    assert "1:2" in text
+    # A figure whose sentence is not listed on its own keeps its labelled line.
+    assert "· 1:2:根据智联招聘2023年的数据显示" in text
 
 
 def test_names_one_sentence_explains_share_its_line(kb):

@@ -16,7 +16,7 @@ from bot import inference
 from scripts.stack import MODEL
 
 # Greeting, salary with a role and a city, a follow-up tier, Traditional script, a topic,
-# something out of scope, an empty-ish message and a long one: every branch the parse takes.
+# something out of scope, a lone punctuation mark and a long message.
 MESSAGES = [
     "你好",
     "客服主管在北京工资多少",
