@@ -76,19 +76,26 @@ def test_market_words_are_not_place_names(kb, text):
         ("入行二十年了", "二十年"),
         ("干了十到十二年", "十到十二年"),
         ("一到两年经验", "一到两年"),
+        ("杭州客服组长,入职一年多,每个月到手多少", "一年多"),
+        ("做了一年半的客服", "一年半"),
     ],
 )
 def test_the_experience_pattern_finds_years_said_as_years_of_work(kb, text, years):
     assert re.search(Lexicon.load().years_regex, text).group(0) == years
 
 
-@pytest.mark.parametrize("text", ["一年能挣多少", "三年后会怎样", "孩子上三年级", "今年的行情"])
+@pytest.mark.parametrize("text", ["一年能挣多少", "一年多少钱", "三年后会怎样", "孩子上三年级", "今年的行情"])
 def test_the_experience_pattern_skips_years_that_are_not_experience(text):
     assert re.search(Lexicon.load().years_regex, text) is None
 
 
 def test_compound_numerals_give_their_band(kb):
     assert resolve(kb, "ask_salary", "", [e("experience", "十二年")], {}).band == "资深"
+
+
+@pytest.mark.parametrize("said", ["一年多", "一年半"])
+def test_a_year_and_a_bit_is_entry_level(kb, said):
+    assert resolve(kb, "ask_salary", "", [e("experience", said)], {}).band == "入门"
 
 
 @pytest.mark.parametrize("said", ["没啥经验", "没什么经验", "没有经验", "零基础"])
