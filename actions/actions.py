@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.knowledge import check_at_startup, knowledge
 from bot import render
 from bot.knowledge import KnowledgeBase, StoreError
-from bot.query import INTENT_TOPICS, Query, resolve, roles_in
+from bot.query import INTENT_TOPICS, NEIGHBOUR_INTENTS, Query, resolve, roles_in
 from bot.text import detect_script, in_script, normalize_text
 
 Events = List[Dict[str, Any]]
@@ -135,13 +135,16 @@ def _related_intent(kb: KnowledgeBase, tracker: Tracker, q: Query) -> str | None
 
     First a topic the message names in so many words ("换个城市,月薪差多少" read as cities,
     which 客服主管 lacks: 月薪 names the salary), then the classifier's likely runners-up
-    ("客服主管好不好招" read as employers, outlook second, which says 人才短缺).
+    ("客服主管好不好招" read as employers, outlook second, which says 人才短缺), and last a
+    neighbouring topic ("客服专员是不是饱和了" read as market size, which only 客户服务管理师
+    has: the outlook speaks of supply and demand).
     """
     ranking = (tracker.latest_message.get("intent_ranking") or [])[:RESCUE_RANKS]
     likely = [
         r.get("name") for r in ranking if (r.get("confidence") or 0) >= RELATED_MIN_CONFIDENCE
     ]
-    for intent in [*_intents_named_in(kb, words_besides_entities(tracker)), *likely]:
+    named = _intents_named_in(kb, words_besides_entities(tracker))
+    for intent in [*named, *likely, *NEIGHBOUR_INTENTS.get(q.topic or "", ())]:
         answerable = intent in INTENT_TOPICS and render.covers(kb, q.role or "", intent)
         if intent != q.topic and answerable:
             return intent

@@ -36,6 +36,14 @@ INTENT_TOPICS: Dict[str, Tuple[str, ...]] = {
     "ask_overview": ("overview",),
 }
 
+# Topics that answer part of each other's question, for a role whose store lacks the asked one:
+# how many work in a job is half of whether it is in demand; the employers a role's document names
+# say which trades hire it.
+NEIGHBOUR_INTENTS: Dict[str, Tuple[str, ...]] = {
+    "ask_market_size": ("ask_outlook",),
+    "ask_industries": ("ask_employers",),
+}
+
 TOPIC_NAMES: Dict[str, str] = {
     "ask_duties": "职责",
     "ask_daily_routine": "典型的一天",

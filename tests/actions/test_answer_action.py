@@ -328,3 +328,20 @@ async def test_a_topic_the_message_names_comes_before_the_classifiers_runner_up(
     assert "相关的内容——中级客服主管的薪资:" in reply
     assert "12000-18000" in reply and "9000-13000" in reply and "7000-10000" in reply
     assert "人才短缺" not in reply  # not the outlook
+
+
+async def test_an_uncovered_topic_falls_back_to_its_neighbour_when_nothing_else_is_likely(
+    dispatcher, domain
+):
+    # Only 客户服务管理师 has a head count; 客服专员's outlook speaks of supply and demand.
+    await run(
+        dispatcher,
+        domain,
+        text="做客服专员的人这么多,是不是已经饱和了?",
+        intent="ask_market_size",
+        entities=[ent("role", "客服专员")],
+        intent_ranking=_ranking(("ask_market_size", 0.97), ("ask_skills", 0.03)),
+    )
+    text = texts(dispatcher)
+    assert text.startswith("知识库中没有关于客服专员从业规模的内容。")
+    assert "相关的内容——客服专员的就业前景:" in text
