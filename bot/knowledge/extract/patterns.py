@@ -1,7 +1,8 @@
 """Facts stated inside sentences, wherever they stand in a document.
 
 Growth rates, ratios, certificates and their levels, degrees and majors,
-Holland codes, market size, stated aliases and "X包括A、B、C等" enumerations.
+Holland codes, market size, stated aliases, "X包括A、B、C等" enumerations and the trades a
+role is "尤其是在A、B和C领域".
 """
 
 from __future__ import annotations
@@ -60,6 +61,11 @@ ENUM_WORDS: Dict[str, List[str]] = {
     "daily_routine": ["工作场景", "一天"],
     "duties": ["工作内容", "职责", "主要工作"],
 }
+# "此职位通常存在于各类行业,尤其是在电子商务、金融、通讯和高科技领域": a list of trades.
+SECTORS = re.compile(
+    r"(?:尤其|特别|主要)(?:是|集中)?(?:在|于)(?P<items>[^,。;:!?]{2,40}?、[^,。;:!?]{2,40}?)"
+    r"等?(?:领域|行业)"
+)
 ITEM_SEPARATORS = "、;"
 LAST_ITEM_JOIN = re.compile(r"以及|(?<![涉普以])及")
 ITEM_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+|\d+)[.、]\s*")
@@ -184,6 +190,16 @@ def _enumerations(ctx, block, sentence, prov):
                 yield Fact(topic, None, part, prov, sentence, {"kind": "listed"})
 
 
+def _sectors(ctx, block, sentence, prov):
+    for m in SECTORS.finditer(sentence):
+        items = _split_items(m.group("items"))
+        last = items[-1].split("和") if items else []
+        if len(last) == 2 and all(len(p) >= 2 for p in last):
+            items[-1:] = last
+        for item in items:
+            yield Fact("industries", None, item, prov, sentence, {"kind": "listed"})
+
+
 def _enum_topic(text: str) -> str | None:
     for topic in ENUM_TOPICS:
         if any(word in text for word in ENUM_WORDS.get(topic, [])):
@@ -226,4 +242,5 @@ EXTRACTORS = (
     _market_size,
     _aliases,
     _enumerations,
+    _sectors,
 )
