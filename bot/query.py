@@ -81,6 +81,8 @@ class Query:
     band: str | None = None
     other_role: str | None = None  # a job outside the field, e.g. 程序员
     unknown_place: str | None = None  # a city the lexicon has no tier for
+    # The role a career question starts from ("我是普通客服,多久能升到客服经理"); `role` is the goal.
+    start_role: str | None = None
 
 
 def _values(entities: Iterable[Mapping[str, Any]], name: str) -> List[str]:
@@ -149,4 +151,5 @@ def resolve(
         (m.group(1) for m in _PLACE.finditer(text) if lex.find_tier(m.group(1)) is None),
         None,
     )
-    return Query(topic, role, tier, band, other, place)
+    start = roles[0] if topic == "ask_career_path" and len(roles) > 1 else None
+    return Query(topic, role, tier, band, other, place, start)

@@ -184,9 +184,30 @@ def _item_lines(items: Sequence[Fact]) -> List[str]:
     return [line if d is None else f"{'、'.join(explained[d])}:{d}" for line, d in lines]
 
 
-def facts_answer(kb: KnowledgeBase, role: str, intent: str) -> Answer:
-    """A non-salary topic for a role, grouped by source and cited."""
+def _paths_leading_to(kb: KnowledgeBase, facts: List[Fact], goal: str) -> List[Fact]:
+    """Career paths without those that begin at the goal.
+
+    A path whose first step already names the goal ("由客服经理晋升为客服总监") says what
+    comes after it, not how someone below gets there; if every path begins there, all stay.
+    """
+    first_roles = {
+        f.provenance.source_id: [role for role, _, _ in kb.lexicon.find_roles(f.value)][:1]
+        for f in facts
+        if f.attrs.get("step") == 1
+    }
+    beyond = {source for source, first in first_roles.items() if first == [goal]}
+    return [f for f in facts if f.provenance.source_id not in beyond] or facts
+
+
+def facts_answer(kb: KnowledgeBase, role: str, intent: str, start_role: str | None = None) -> Answer:
+    """A non-salary topic for a role, grouped by source and cited.
+
+    With a `start_role` (a career question from one role to this one), only paths that lead
+    here are listed.
+    """
     facts = _topic_facts(kb, role, intent)
+    if start_role and intent == "ask_career_path":
+        facts = _paths_leading_to(kb, facts, role)
     name = TOPIC_NAMES[intent]
     if not facts:
         covered = "、".join(r for r in kb.roles() if _topic_facts(kb, r, intent))
@@ -229,7 +250,7 @@ def answer(kb: KnowledgeBase, query: Query) -> Answer:
         raise ValueError(f"a query needs a role and a topic: {query}")
     if query.topic == "ask_salary":
         return salary_answer(kb, query.role, query.tier, query.band)
-    return facts_answer(kb, query.role, query.topic)
+    return facts_answer(kb, query.role, query.topic, query.start_role)
 
 
 # -- comparison and sources ----------------------------------------------------

@@ -129,3 +129,10 @@ def test_a_traditional_message_finds_the_department_word_too(kb):
     text = "我是客服主管,管著一個客服團隊,薪水多少"
     entities = [_at(text, "客服主管", "客服主管"), _at(text, "客服", "客服")]
     assert resolve(kb, "ask_salary", text, entities, {}).role == "客服主管"
+
+
+def test_a_career_question_from_one_role_to_another_keeps_both(kb):
+    entities = [e("role", "客服专员"), e("role", "客服经理")]
+    q = resolve(kb, "ask_career_path", "我是客服专员,目标是升到客服经理", entities, {})
+    assert (q.start_role, q.role) == ("客服专员", "客服经理")
+    assert resolve(kb, "ask_salary", "客服专员和客服经理", entities, {}).start_role is None

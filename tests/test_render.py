@@ -60,3 +60,17 @@ def test_names_one_sentence_explains_share_its_line(kb):
     sentence = "在职场中,客服总监被称为“客户服务总监”、“客户体验总监”或“客户运营总监”。"
     assert f"· 客户服务总监、客户体验总监、客户运营总监:{sentence}" in text
     assert text.count(sentence) == 1
+
+
+def test_a_path_towards_a_role_leaves_out_paths_that_begin_there(kb):
+    # 客服专员 -> 客服经理: the director article's path starts at 客服经理 and goes beyond it.
+    text = render.facts_answer(kb, "客服经理", "ask_career_path", start_role="客服专员").text
+    assert "客服主管(3-5年)" in text and "客服经理(5-8年)" in text
+    assert "运营总监或业务总监" not in text
+    assert "运营总监或业务总监" in render.facts_answer(kb, "客服经理", "ask_career_path").text
+
+
+def test_a_path_towards_a_role_keeps_paths_that_pass_through_it(kb):
+    # 客服主管 -> 客服总监: "由客服经理晋升为客服总监" begins below the goal.
+    text = render.facts_answer(kb, "客服总监", "ask_career_path", start_role="客服主管").text
+    assert "由客服经理晋升为客服总监" in text
