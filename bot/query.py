@@ -81,7 +81,7 @@ class Query:
     band: str | None = None
     other_role: str | None = None  # a job outside the field, e.g. 程序员
     unknown_place: str | None = None  # a city the lexicon has no tier for
-    # The role a career question starts from ("我是普通客服,多久能升到客服经理"); `role` is the goal.
+    # Where a career question starts ("普通客服多久能升到客服经理"); `role` is the goal.
     start_role: str | None = None
 
 

@@ -199,7 +199,9 @@ def _paths_leading_to(kb: KnowledgeBase, facts: List[Fact], goal: str) -> List[F
     return [f for f in facts if f.provenance.source_id not in beyond] or facts
 
 
-def facts_answer(kb: KnowledgeBase, role: str, intent: str, start_role: str | None = None) -> Answer:
+def facts_answer(
+    kb: KnowledgeBase, role: str, intent: str, start_role: str | None = None
+) -> Answer:
     """A non-salary topic for a role, grouped by source and cited.
 
     With a `start_role` (a career question from one role to this one), only paths that lead

@@ -84,7 +84,9 @@ def test_the_experience_pattern_finds_years_said_as_years_of_work(kb, text, year
     assert re.search(Lexicon.load().years_regex, text).group(0) == years
 
 
-@pytest.mark.parametrize("text", ["一年能挣多少", "一年多少钱", "三年后会怎样", "孩子上三年级", "今年的行情"])
+@pytest.mark.parametrize(
+    "text", ["一年能挣多少", "一年多少钱", "三年后会怎样", "孩子上三年级", "今年的行情"]
+)
 def test_the_experience_pattern_skips_years_that_are_not_experience(text):
     assert re.search(Lexicon.load().years_regex, text) is None
 
