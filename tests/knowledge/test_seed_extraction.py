@@ -128,6 +128,18 @@ def test_career_path_is_ordered_with_years(kb: KnowledgeBase):
         ("客户服务管理师", "industries", {"制造业", "金融业", "零售业", "医疗业"}),
         # "此职位通常存在于各类行业,尤其是在电子商务、金融、通讯和高科技领域"
         ("客服总监", "industries", {"电子商务", "金融", "通讯", "高科技"}),
+        # The job-titles article's entry under the role's own name says what the position is.
+        (
+            "客服主管",
+            "overview",
+            {"适用于中高层管理岗位,负责团队管理、服务质量监督、客户满意度提升等。"},
+        ),
+        # An overview sentence whose subject is the role and whose verb is 负责.
+        (
+            "客服主管",
+            "duties",
+            {"客服主管负责确保客户满意度,通过分析客户反馈和数据来优化服务流程,提升客户体验。"},
+        ),
         ("客服总监", "salary_factors", {"地域差异", "企业规模", "个人经验"}),
         ("客服专员", "outlook", {"招聘需求情况", "人才供给情况"}),
     ],

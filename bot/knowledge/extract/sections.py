@@ -12,7 +12,7 @@ import re
 from typing import Dict, List, Sequence
 
 from bot.knowledge.extract.context import DocContext
-from bot.knowledge.models import Fact
+from bot.knowledge.models import Fact, Provenance
 from bot.knowledge.structure import Block, sentences, strip_marker
 
 # Topics answered with prose sentences as well as list items.
@@ -34,6 +34,8 @@ YEARS = re.compile(r"[((]\s*(\d+)\s*(?:-|~|至)\s*(\d+)\s*年\s*[))]|[((]\s*(\d+
 LABEL = re.compile(r"^([^::]{1,20})[::]\s*(.*)$")
 # "职业定义,工作流程,客服,收入,职业等级,": a page's list of its own headings, not a statement.
 NAVIGATION = re.compile(r"^(?:[^,。、]{1,6},)+$")
+# After a role named first: "客服主管负责确保客户满意度,…" in an overview is also a duty.
+DUTY_VERB = re.compile(r"(?:主要|还|则|通常)?负责")
 
 
 def _split_label(text: str):
@@ -89,8 +91,18 @@ def _statements(ctx: DocContext, block: Block, topic: str) -> None:
     for offset, sentence in sentences(block.text):
         if sentence.endswith(":") or len(sentence) < 8 or NAVIGATION.match(sentence):
             continue
+        provenance = ctx.provenance(block, offset, sentence)
         for role in ctx.roles_for(block, sentence):
-            ctx.add_fact(Fact(topic, role, sentence, ctx.provenance(block, offset, sentence)))
+            ctx.add_fact(Fact(topic, role, sentence, provenance))
+        if topic == "overview":
+            _duty_statement(ctx, sentence, provenance)
+
+
+def _duty_statement(ctx: DocContext, sentence: str, provenance: Provenance) -> None:
+    """An overview sentence whose subject is a role and whose verb is 负责 states its duty."""
+    named = ctx.lexicon.find_roles(sentence)
+    if named and named[0][2] == 0 and DUTY_VERB.match(sentence, len(named[0][1])):
+        ctx.add_fact(Fact("duties", named[0][0], sentence, provenance, None, {"kind": "statement"}))
 
 
 def _item(ctx, block, label, topic, detail, intro, stages) -> None:
@@ -103,6 +115,8 @@ def _item(ctx, block, label, topic, detail, intro, stages) -> None:
     if topic == "role_names":
         role = ctx.lexicon.resolve_role(label)
         ctx.add_fact(Fact(topic, role, label, provenance, detail, {"alias": label}))
+        if role == label and detail:  # the role under its own name: what the position is
+            ctx.add_fact(Fact("overview", role, detail, provenance))
         return
     if topic == "challenges" and intro is not None and REMEDY.search(intro.text):
         attrs["kind"] = "remedy"
