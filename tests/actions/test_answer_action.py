@@ -6,6 +6,7 @@ import pytest
 
 from actions.actions import ActionAnswer
 from bot import render
+from bot.query import TOPIC_NAMES, Query
 from tests.actions.conftest import ent, make_tracker, slot_events, texts
 
 
@@ -252,22 +253,48 @@ def _ranking(*pairs):
     return [{"name": name, "confidence": confidence} for name, confidence in pairs]
 
 
-async def test_a_topic_not_covered_says_so_then_gives_the_likely_related_one(dispatcher, domain):
+@pytest.mark.parametrize(
+    "text, intent, role, ranking, related",
+    [
+        # the classifier's runner-up: 人才短缺 answers "好不好招"
+        (
+            "站在用人单位的角度看,客服主管好不好招?",
+            "ask_employers",
+            "客服主管",
+            (("ask_employers", 0.8), ("ask_outlook", 0.15)),
+            "ask_outlook",
+        ),
+        # nothing else likely: the neighbouring topic (only 客户服务管理师 has a head count;
+        # 客服专员's outlook speaks of supply and demand)
+        (
+            "做客服专员的人这么多,是不是已经饱和了?",
+            "ask_market_size",
+            "客服专员",
+            (("ask_market_size", 0.97), ("ask_skills", 0.03)),
+            "ask_outlook",
+        ),
+    ],
+    ids=["classifier-runner-up", "neighbouring-topic"],
+)
+async def test_a_topic_not_covered_says_so_then_gives_a_related_one(
+    dispatcher, domain, kb, text, intent, role, ranking, related
+):
     events = await run(
         dispatcher,
         domain,
-        text="站在用人单位的角度看,客服主管好不好招?",
-        intent="ask_employers",
-        entities=[ent("role", "客服主管")],
-        intent_ranking=_ranking(("ask_employers", 0.8), ("ask_outlook", 0.15)),
+        text=text,
+        intent=intent,
+        entities=[ent("role", role)],
+        intent_ranking=_ranking(*ranking),
     )
-    text = texts(dispatcher)
-    assert text.startswith("知识库中没有关于客服主管主要雇主的内容。")
-    assert "相关的内容——客服主管的就业前景:" in text and "人才短缺" in text
-    assert "来源:《客服主管职业发展前景深度分析" in text
+    reply = texts(dispatcher)
+    assert reply.startswith(f"知识库中没有关于{role}{TOPIC_NAMES[intent]}的内容。")
+    assert f"相关的内容——{role}的{TOPIC_NAMES[related]}:" in reply
+    related_answer = render.answer(kb, Query(related, role))
+    assert related_answer.text.split("\n", 1)[1] in reply
     slots = slot_events(events)
-    assert slots["topic"] == "ask_employers"  # still what was asked
-    assert {c["source"] for c in slots["last_sources"]} == {"kefu-zhuguan-outlook"}
+    assert slots["topic"] == intent  # still what was asked
+    assert slots["last_sources"] == related_answer.cited
 
 
 @pytest.mark.parametrize(
@@ -328,20 +355,3 @@ async def test_a_topic_the_message_names_comes_before_the_classifiers_runner_up(
     assert "相关的内容——中级客服主管的薪资:" in reply
     assert "12000-18000" in reply and "9000-13000" in reply and "7000-10000" in reply
     assert "人才短缺" not in reply  # not the outlook
-
-
-async def test_an_uncovered_topic_falls_back_to_its_neighbour_when_nothing_else_is_likely(
-    dispatcher, domain
-):
-    # Only 客户服务管理师 has a head count; 客服专员's outlook speaks of supply and demand.
-    await run(
-        dispatcher,
-        domain,
-        text="做客服专员的人这么多,是不是已经饱和了?",
-        intent="ask_market_size",
-        entities=[ent("role", "客服专员")],
-        intent_ranking=_ranking(("ask_market_size", 0.97), ("ask_skills", 0.03)),
-    )
-    text = texts(dispatcher)
-    assert text.startswith("知识库中没有关于客服专员从业规模的内容。")
-    assert "相关的内容——客服专员的就业前景:" in text
