@@ -245,7 +245,10 @@ class ActionClarify(KnowledgeAction):
 
     Unless the message names its topic in so many words (城市, 学历, 证书...) and the
     classifier counts that topic among its likeliest three: then it is answered, since
-    asking "did you mean the cities?" of someone who wrote 城市 only delays them.
+    asking "did you mean the cities?" of someone who wrote 城市 only delays them. And unless
+    the classifier is split between two answerable topics, each as confident as it must be
+    to be taken alone ("为什么说客服总监是高端运营职位?核心职责是什么?" asks both): both are
+    answered.
     """
 
     def name(self) -> str:
@@ -257,11 +260,36 @@ class ActionClarify(KnowledgeAction):
             return same
         ranking = tracker.latest_message.get("intent_ranking") or []
         intents = [r.get("name") for r in ranking if r.get("name") != "nlu_fallback"]
+        tied = _tied_topics(kb, tracker, ranking)
+        if tied:  # both readings answered, so also the one the text may name
+            (first, events), (second, _) = (answer_question(kb, tracker, i) for i in tied)
+            both = render.both(first, second)
+            kept = [e for e in events if e.get("name") != "last_sources"]
+            return both, [*kept, SlotSet("last_sources", both.cited)]
         named = _intents_named_in(kb, words_besides_entities(tracker))
         if len(named) == 1 and named[0] in intents[:RESCUE_RANKS]:
             return answer_question(kb, tracker, named[0])
         role = kb.resolve_role(tracker.get_slot("role") or "")
         return render.clarify(intents, role), []
+
+
+# FallbackClassifier's `threshold` in config.yml: what one reading needs to be taken alone.
+TIED_MIN_CONFIDENCE = 0.45
+
+
+def _tied_topics(kb: KnowledgeBase, tracker: Tracker, ranking: List[Dict[str, Any]]) -> List[str]:
+    """The two likeliest topics when both clear the fallback threshold and the store answers both
+    for the role; the fallback then came from their tie, not from doubt about either."""
+    top = [r for r in ranking if r.get("name") != "nlu_fallback"][:2]
+    if len(top) < 2 or any((r.get("confidence") or 0) < TIED_MIN_CONFIDENCE for r in top):
+        return []
+    intents = [str(r.get("name")) for r in top]
+    entities = tracker.latest_message.get("entities") or []
+    q = resolve(kb, intents[0], user_text(tracker), entities, tracker.slots)
+    answerable = q.role and not q.unknown_place and not q.other_role
+    if answerable and all(i in INTENT_TOPICS and render.covers(kb, q.role, i) for i in intents):
+        return intents
+    return []
 
 
 check_at_startup()

@@ -246,6 +246,12 @@ def with_related(not_covered: Answer, related: Answer) -> Answer:
     return Answer(text, related.payload, related.buttons, related.cited)
 
 
+def both(first: Answer, second: Answer) -> Answer:
+    """Two answers to one message, in turn; the first's chart, both answers' sources."""
+    cited = first.cited + [c for c in second.cited if c not in first.cited]
+    return Answer(f"{first.text}\n\n{second.text}", first.payload or second.payload, [], cited)
+
+
 def answer(kb: KnowledgeBase, query: Query) -> Answer:
     """The answer to a resolved query with a role and a topic."""
     if not (query.role and query.topic):

@@ -1,10 +1,13 @@
 """compare, sources, out of scope and clarification."""
 
 import re
+from pathlib import Path
 
 import pytest
+import yaml
 
 from actions.actions import (
+    TIED_MIN_CONFIDENCE,
     ActionAnswer,
     ActionAnswerSource,
     ActionClarify,
@@ -12,6 +15,8 @@ from actions.actions import (
     ActionOutOfScope,
 )
 from tests.actions.conftest import ent, make_tracker, slot_events, texts
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_compare_salary_notes_monthly_vs_annual(dispatcher, domain):
@@ -168,6 +173,55 @@ async def test_clarify_still_asks_when_the_text_does_not_settle_it(
     (message,) = dispatcher.messages
     assert message["text"] == "抱歉,我没太明白。您是想问:"
     assert set(slot_events(events)) == {"script"}  # no topic, role or answer
+
+
+def _tie(first, second):
+    return [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "ask_overview", "confidence": first},
+        {"name": "ask_duties", "confidence": second},
+    ]
+
+
+async def test_clarify_answers_both_topics_the_classifier_is_split_between(dispatcher, domain):
+    tracker = make_tracker(
+        "为什么说客服总监是高端运营职位?核心职责是什么?",
+        "nlu_fallback",
+        entities=[ent("role", "客服总监")],
+        intent_ranking=_tie(0.50, 0.49),
+    )
+    events = await ActionClarify().run(dispatcher, tracker, domain)
+    reply = texts(dispatcher)
+    assert reply.startswith("客服总监的岗位概况:") and "\n\n客服总监的职责:" in reply
+    assert "您是想问" not in reply
+    slots = slot_events(events)
+    assert slots["topic"] == "ask_overview" and slots["role"] == "客服总监"
+    sources = {c["source"] for c in slots["last_sources"]}
+    assert sources == {"kefu-zongjian-role"}
+
+
+@pytest.mark.parametrize(
+    "ranking, slots",
+    [
+        (_tie(0.50, 0.44), {"role": "客服总监"}),  # the second reading is not confident enough
+        (_tie(0.50, 0.49), {}),  # no role: which one is asked first
+    ],
+)
+async def test_clarify_still_asks_unless_both_readings_are_confident_and_answerable(
+    dispatcher, domain, ranking, slots
+):
+    tracker = make_tracker(
+        "这个岗位怎么样?都做些什么?", "nlu_fallback", intent_ranking=ranking, slots=slots
+    )
+    await ActionClarify().run(dispatcher, tracker, domain)
+    (message,) = dispatcher.messages
+    assert message["text"] == "抱歉,我没太明白。您是想问:"
+
+
+def test_a_tie_needs_what_the_fallback_classifier_needs_of_one_reading():
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    (fallback,) = [c for c in config["pipeline"] if c["name"] == "FallbackClassifier"]
+    assert fallback["threshold"] == TIED_MIN_CONFIDENCE
 
 
 def _spans(text, *said_as):
