@@ -273,15 +273,18 @@ class ActionClarify(KnowledgeAction):
         return render.clarify(intents, role), []
 
 
-# FallbackClassifier's `threshold` in config.yml: what one reading needs to be taken alone.
-TIED_MIN_CONFIDENCE = 0.45
-
-
 def _tied_topics(kb: KnowledgeBase, tracker: Tracker, ranking: List[Dict[str, Any]]) -> List[str]:
     """The two likeliest topics when both clear the fallback threshold and the store answers both
-    for the role; the fallback then came from their tie, not from doubt about either."""
+    for the role; the fallback then came from their tie, not from doubt about either.
+
+    FallbackClassifier ranks `nlu_fallback` at its threshold, so the ranking carries it.
+    """
+    fallback = [r for r in ranking if r.get("name") == "nlu_fallback"]
     top = [r for r in ranking if r.get("name") != "nlu_fallback"][:2]
-    if len(top) < 2 or any((r.get("confidence") or 0) < TIED_MIN_CONFIDENCE for r in top):
+    if not fallback or len(top) < 2:
+        return []
+    threshold = fallback[0].get("confidence") or 0
+    if any((r.get("confidence") or 0) < threshold for r in top):
         return []
     intents = [str(r.get("name")) for r in top]
     entities = tracker.latest_message.get("entities") or []
