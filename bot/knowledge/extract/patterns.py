@@ -68,6 +68,8 @@ SECTORS = re.compile(
 )
 ITEM_SEPARATORS = "、;"
 LAST_ITEM_JOIN = re.compile(r"以及|(?<![涉普以])及")
+# Trade names are short and never contain 和, so "通讯和高科技" is two of them.
+LAST_TRADE_JOIN = re.compile(r"以及|及|和")
 ITEM_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+|\d+)[.、]\s*")
 
 
@@ -192,11 +194,7 @@ def _enumerations(ctx, block, sentence, prov):
 
 def _sectors(ctx, block, sentence, prov):
     for m in SECTORS.finditer(sentence):
-        items = _split_items(m.group("items"))
-        last = items[-1].split("和") if items else []
-        if len(last) == 2 and all(len(p) >= 2 for p in last):
-            items[-1:] = last
-        for item in items:
+        for item in _split_items(m.group("items"), LAST_TRADE_JOIN):
             yield Fact("industries", None, item, prov, sentence, {"kind": "listed"})
 
 
@@ -207,8 +205,9 @@ def _enum_topic(text: str) -> str | None:
     return None
 
 
-def _split_items(text: str) -> List[str]:
-    """Items of an enumeration, split at 、 and ; outside parentheses."""
+def _split_items(text: str, last_join: re.Pattern = LAST_ITEM_JOIN) -> List[str]:
+    """Items of an enumeration, split at 、 and ; outside parentheses, and the last at
+    `last_join` ("沟通、协调以及谈判")."""
     parts, depth, current = [], 0, []
     for ch in text:
         depth += ch == "("
@@ -221,7 +220,7 @@ def _split_items(text: str) -> List[str]:
     parts.append("".join(current))
     parts = [ITEM_NUMBER.sub("", p.strip(" “”\"',")) for p in parts]
     if parts:
-        pieces = LAST_ITEM_JOIN.split(parts[-1])
+        pieces = last_join.split(parts[-1])
         if len(pieces) == 2 and all(len(p) >= 2 for p in pieces):
             parts[-1:] = pieces
     return [p for p in parts if 2 <= len(p) <= 30]
