@@ -74,3 +74,14 @@ def test_a_path_towards_a_role_keeps_paths_that_pass_through_it(kb):
     # 客服主管 -> 客服总监: "由客服经理晋升为客服总监" begins below the goal.
     text = render.facts_answer(kb, "客服总监", "ask_career_path", start_role="客服主管").text
     assert "由客服经理晋升为客服总监" in text
+
+
+def test_two_answers_to_one_message_keep_both_texts_and_every_source_once(kb):
+    salary = render.salary_answer(kb, "客服主管")  # three sources, with a chart
+    outlook = render.facts_answer(kb, "客服主管", "ask_outlook")  # one of them again
+    both = render.both(salary, outlook)
+    assert both.text == f"{salary.text}\n\n{outlook.text}"
+    assert both.payload == salary.payload
+    expected = salary.cited + [c for c in outlook.cited if c not in salary.cited]
+    assert both.cited == expected and len(expected) > len(salary.cited)
+    assert {c["source"] for c in both.cited} == {c["source"] for c in salary.cited}

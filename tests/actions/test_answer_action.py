@@ -249,8 +249,13 @@ async def test_missing_store_gets_a_polite_reply(dispatcher, domain, tmp_path, m
     assert texts(dispatcher) == render.NOT_AVAILABLE
 
 
-def _ranking(*pairs):
-    return [{"name": name, "confidence": confidence} for name, confidence in pairs]
+async def ask(dispatcher, domain, text, intent, role, *ranking):
+    """The answer action on a question about `role`, with the classifier's ranking."""
+    ranked = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    entities = [ent("role", role)] if isinstance(role, str) else role
+    return await run(
+        dispatcher, domain, text=text, intent=intent, entities=entities, intent_ranking=ranked
+    )
 
 
 @pytest.mark.parametrize(
@@ -279,14 +284,7 @@ def _ranking(*pairs):
 async def test_a_topic_not_covered_says_so_then_gives_a_related_one(
     dispatcher, domain, kb, text, intent, role, ranking, related
 ):
-    events = await run(
-        dispatcher,
-        domain,
-        text=text,
-        intent=intent,
-        entities=[ent("role", role)],
-        intent_ranking=_ranking(*ranking),
-    )
+    events = await ask(dispatcher, domain, text, intent, role, *ranking)
     reply = texts(dispatcher)
     assert reply.startswith(f"知识库中没有关于{role}{TOPIC_NAMES[intent]}的内容。")
     assert f"相关的内容——{role}的{TOPIC_NAMES[related]}:" in reply
@@ -312,44 +310,26 @@ async def test_a_topic_not_covered_says_so_then_gives_a_related_one(
     ],
 )
 async def test_no_related_topic_unless_likely_and_covered(dispatcher, domain, ranking):
-    await run(
-        dispatcher,
-        domain,
-        text="客服主管好不好招",
-        intent="ask_employers",
-        entities=[ent("role", "客服主管")],
-        intent_ranking=_ranking(*ranking),
-    )
+    await ask(dispatcher, domain, "客服主管好不好招", "ask_employers", "客服主管", *ranking)
     text = texts(dispatcher)
     assert text.startswith("知识库中没有关于客服主管主要雇主的内容。")
     assert "相关的内容" not in text
 
 
 async def test_a_covered_topic_never_gets_a_related_one(dispatcher, domain):
-    await run(
-        dispatcher,
-        domain,
-        text="客服主管前景怎么样",
-        intent="ask_outlook",
-        entities=[ent("role", "客服主管")],
-        intent_ranking=_ranking(("ask_outlook", 0.6), ("ask_duties", 0.4)),
-    )
+    ranking = (("ask_outlook", 0.6), ("ask_duties", 0.4))
+    await ask(dispatcher, domain, "客服主管前景怎么样", "ask_outlook", "客服主管", *ranking)
     assert "相关的内容" not in texts(dispatcher) and "人才短缺" in texts(dispatcher)
 
 
 async def test_a_topic_the_message_names_comes_before_the_classifiers_runner_up(dispatcher, domain):
     text = "工作四年的客服组长,换到不同规模的城市去,月薪差距一般有多大?"
-    await run(
-        dispatcher,
-        domain,
-        text=text,
-        intent="ask_cities",
-        entities=[
-            {**ent("experience", "四年"), "start": 2, "end": 4},
-            {**ent("role", "客服主管"), "start": 5, "end": 9},
-        ],
-        intent_ranking=_ranking(("ask_cities", 0.9), ("ask_outlook", 0.08)),
-    )
+    entities = [
+        {**ent("experience", "四年"), "start": 2, "end": 4},
+        {**ent("role", "客服主管"), "start": 5, "end": 9},
+    ]
+    ranking = (("ask_cities", 0.9), ("ask_outlook", 0.08))
+    await ask(dispatcher, domain, text, "ask_cities", entities, *ranking)
     reply = texts(dispatcher)
     assert reply.startswith("知识库中没有关于客服主管需求城市的内容。")
     assert "相关的内容——中级客服主管的薪资:" in reply
