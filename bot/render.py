@@ -185,18 +185,31 @@ def _item_lines(items: Sequence[Fact]) -> List[str]:
 
 
 def _paths_leading_to(kb: KnowledgeBase, facts: List[Fact], goal: str) -> List[Fact]:
-    """Career paths without those that begin at the goal.
+    """Career paths up to the goal: without those that begin there, each cut where it arrives.
 
     A path whose first step already names the goal ("由客服经理晋升为客服总监") says what
     comes after it, not how someone below gets there; if every path begins there, all stay.
+    Steps past the goal ("向更高层的运营总监或业务总监职位发展") answer a question not asked.
     """
-    first_roles = {
-        f.provenance.source_id: [role for role, _, _ in kb.lexicon.find_roles(f.value)][:1]
-        for f in facts
-        if f.attrs.get("step") == 1
-    }
+
+    def roles(f: Fact) -> List[str]:
+        return [role for role, _, _ in kb.lexicon.find_roles(f.value)]
+
+    steps = [f for f in facts if f.attrs.get("step") is not None]
+    first_roles = {f.provenance.source_id: roles(f)[:1] for f in steps if f.attrs["step"] == 1}
     beyond = {source for source, first in first_roles.items() if first == [goal]}
-    return [f for f in facts if f.provenance.source_id not in beyond] or facts
+    leading = [f for f in facts if f.provenance.source_id not in beyond] or facts
+    arrival: Dict[str, int] = {}  # source -> the first step that names the goal
+    for f in steps:
+        if goal in roles(f):
+            source = f.provenance.source_id
+            arrival[source] = min(arrival.get(source, f.attrs["step"]), f.attrs["step"])
+    return [
+        f
+        for f in leading
+        if f.attrs.get("step") is None
+        or f.attrs["step"] <= arrival.get(f.provenance.source_id, f.attrs["step"])
+    ]
 
 
 def facts_answer(

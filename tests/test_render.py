@@ -1,3 +1,5 @@
+import pytest
+
 from bot import render
 
 
@@ -74,6 +76,22 @@ def test_a_path_towards_a_role_keeps_paths_that_pass_through_it(kb):
     # 客服主管 -> 客服总监: "由客服经理晋升为客服总监" begins below the goal.
     text = render.facts_answer(kb, "客服总监", "ask_career_path", start_role="客服主管").text
     assert "由客服经理晋升为客服总监" in text
+
+
+@pytest.mark.parametrize(
+    "goal, arrival, past",
+    [
+        # the director article goes on to 运营总监或业务总监 after reaching 客服总监
+        ("客服总监", "由客服经理晋升为客服总监", "运营总监或业务总监"),
+        # the 000 grid and the job-titles article both go on to 客服总监 after 客服经理
+        ("客服经理", "客服经理(5-8年)", "客服总监"),
+    ],
+)
+def test_a_path_towards_a_role_stops_where_it_arrives(kb, goal, arrival, past):
+    text = render.facts_answer(kb, goal, "ask_career_path", start_role="客服专员").text
+    assert arrival in text
+    assert past not in text.split("\n", 1)[1]
+    assert past in render.facts_answer(kb, goal, "ask_career_path").text
 
 
 def test_two_answers_to_one_message_keep_both_texts_and_every_source_once(kb):
