@@ -38,10 +38,11 @@ INTENT_TOPICS: Dict[str, Tuple[str, ...]] = {
 
 # Topics that answer part of each other's question, for a role whose store lacks the asked one:
 # how many work in a job is half of whether it is in demand; the employers a role's document names
-# say which trades hire it.
+# say which trades hire it, and the trades that recruit it say what kind of employer does.
 NEIGHBOUR_INTENTS: Dict[str, Tuple[str, ...]] = {
     "ask_market_size": ("ask_outlook",),
     "ask_industries": ("ask_employers",),
+    "ask_employers": ("ask_industries",),
 }
 
 TOPIC_NAMES: Dict[str, str] = {

@@ -278,8 +278,16 @@ async def ask(dispatcher, domain, text, intent, role, *ranking):
             (("ask_market_size", 0.97), ("ask_skills", 0.03)),
             "ask_outlook",
         ),
+        # and back: 客户服务管理师's document names no employer, but the trades that recruit it
+        (
+            "医院这类单位会招客户服务管理师吗?",
+            "ask_employers",
+            "客户服务管理师",
+            (("ask_employers", 0.99), ("ask_duties", 0.01)),
+            "ask_industries",
+        ),
     ],
-    ids=["classifier-runner-up", "neighbouring-topic"],
+    ids=["classifier-runner-up", "neighbouring-topic", "neighbouring-topic-back"],
 )
 async def test_a_topic_not_covered_says_so_then_gives_a_related_one(
     dispatcher, domain, kb, text, intent, role, ranking, related
@@ -298,10 +306,10 @@ async def test_a_topic_not_covered_says_so_then_gives_a_related_one(
 @pytest.mark.parametrize(
     "ranking",
     [
-        (("ask_employers", 0.97), ("ask_outlook", 0.02)),  # too unlikely
-        (("ask_employers", 0.5), ("ask_cities", 0.3), ("greet", 0.1)),  # nothing answerable
+        (("ask_cities", 0.97), ("ask_outlook", 0.02)),  # too unlikely
+        (("ask_cities", 0.5), ("ask_employers", 0.3), ("greet", 0.1)),  # nothing answerable
         (
-            ("ask_employers", 0.5),
+            ("ask_cities", 0.5),
             ("greet", 0.2),
             ("thank", 0.1),
             ("goodbye", 0.1),
@@ -310,9 +318,10 @@ async def test_a_topic_not_covered_says_so_then_gives_a_related_one(
     ],
 )
 async def test_no_related_topic_unless_likely_and_covered(dispatcher, domain, ranking):
-    await ask(dispatcher, domain, "客服主管好不好招", "ask_employers", "客服主管", *ranking)
+    # cities has no neighbouring topic, so only the classifier's runners-up could be offered
+    await ask(dispatcher, domain, "客服主管好不好招", "ask_cities", "客服主管", *ranking)
     text = texts(dispatcher)
-    assert text.startswith("知识库中没有关于客服主管主要雇主的内容。")
+    assert text.startswith("知识库中没有关于客服主管需求城市的内容。")
     assert "相关的内容" not in text
 
 
