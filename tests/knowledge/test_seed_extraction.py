@@ -128,6 +128,16 @@ def test_career_path_is_ordered_with_years(kb: KnowledgeBase):
         ("客户服务管理师", "industries", {"制造业", "金融业", "零售业", "医疗业"}),
         # "此职位通常存在于各类行业,尤其是在电子商务、金融、通讯和高科技领域"
         ("客服总监", "industries", {"电子商务", "金融", "通讯", "高科技"}),
+        # "在第三产业企业,可以从事的岗位更多,包括市场策划、…": each sector's clause, whole
+        (
+            "客户服务管理师",
+            "industries",
+            {
+                "第三产业岗位:市场策划、前台服务、客房服务等",
+                "第三产业企业,可以从事的岗位更多,包括市场策划、销售、前台服务、客房服务、"
+                "客户服务中心等部门管理,以及客服总监、副总经理等领导岗位",
+            },
+        ),
         # The job-titles article's entry under the role's own name says what the position is.
         (
             "客服主管",

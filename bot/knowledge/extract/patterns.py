@@ -12,7 +12,7 @@ from typing import Dict, Iterable, List
 
 from bot.knowledge.extract.context import DocContext
 from bot.knowledge.models import Fact
-from bot.knowledge.structure import Block, sentences
+from bot.knowledge.structure import Block, sentences, strip_marker
 
 GROWTH_RANGE = re.compile(
     r"(?:年均|每年|年增长率?)?\s*(\d+(?:\.\d+)?)%\s*(?:-|~|至|到)\s*(\d+(?:\.\d+)?)%"
@@ -66,6 +66,8 @@ SECTORS = re.compile(
     r"(?:尤其|特别|主要)(?:是|集中)?(?:在|于)(?P<items>[^,。;:!?]{2,40}?、[^,。;:!?]{2,40}?)"
     r"等?(?:领域|行业)"
 )
+# "在第三产业企业,可以从事的岗位更多,包括市场策划、…": where in the economy a role works, and as what.
+ECONOMIC_SECTOR = re.compile(r"第[一二三]产业")
 ITEM_SEPARATORS = "、;"
 LAST_ITEM_JOIN = re.compile(r"以及|(?<![涉普以])及")
 # Trade names are short and never contain 和, so "通讯和高科技" is two of them.
@@ -198,6 +200,14 @@ def _sectors(ctx, block, sentence, prov):
             yield Fact("industries", None, item, prov, sentence, {"kind": "listed"})
 
 
+def _economic_sectors(ctx, block, sentence, prov):
+    """Each clause about a sector of the economy, whole: its positions only make sense together."""
+    for clause in sentence.split(";"):
+        if ECONOMIC_SECTOR.search(clause):
+            text = strip_marker(clause).strip(" “”\"'。").removeprefix("在").strip(" “”\"'")
+            yield Fact("industries", None, text, prov, None, {"kind": "sector"})
+
+
 def _enum_topic(text: str) -> str | None:
     for topic in ENUM_TOPICS:
         if any(word in text for word in ENUM_WORDS.get(topic, [])):
@@ -242,4 +252,5 @@ EXTRACTORS = (
     _aliases,
     _enumerations,
     _sectors,
+    _economic_sectors,
 )
