@@ -66,7 +66,7 @@ SECTORS = re.compile(
     r"(?:尤其|特别|主要)(?:是|集中)?(?:在|于)(?P<items>[^,。;:!?]{2,40}?、[^,。;:!?]{2,40}?)"
     r"等?(?:领域|行业)"
 )
-# "在第三产业企业,可以从事的岗位更多,包括市场策划、…": where in the economy a role works, and as what.
+# "在第三产业企业,可以从事的岗位更多,包括市场策划、…": where in the economy a role works, as what.
 ECONOMIC_SECTOR = re.compile(r"第[一二三]产业")
 ITEM_SEPARATORS = "、;"
 LAST_ITEM_JOIN = re.compile(r"以及|(?<![涉普以])及")
