@@ -68,6 +68,8 @@ SECTORS = re.compile(
 )
 # "在第三产业企业,可以从事的岗位更多,包括市场策划、…": where in the economy a role works, as what.
 ECONOMIC_SECTOR = re.compile(r"第[一二三]产业")
+# "…典型的工作场景包括A;B;C。此外,客服主管还需要D。": D is one more item of that list.
+CONTINUATION = re.compile(r"(?:此外|另外|除此之外)[,,]")
 ITEM_SEPARATORS = "、;"
 LAST_ITEM_JOIN = re.compile(r"以及|(?<![涉普以])及")
 # Trade names are short and never contain 和, so "通讯和高科技" is two of them.
@@ -186,12 +188,28 @@ def _aliases(ctx, block, sentence, prov):
 
 def _enumerations(ctx, block, sentence, prov):
     for m in ENUM.finditer(sentence):
-        topic = _enum_topic(m.group("pre") + m.group("cue") + m.group("post"))
+        topic = _listed_topic(m)
         if topic is None:
             continue
         for item in _split_items(m.group("items")):
             for part in _split_trades(item) if topic == "industries" else [item]:
                 yield Fact(topic, None, part, prov, sentence, {"kind": "listed"})
+    continued = CONTINUATION.match(sentence)
+    if continued and not ENUM.search(sentence):
+        topics = {_listed_topic(m) for m in ENUM.finditer(_previous(block, sentence))}
+        if len(topics) == 1 and None not in topics:
+            item = sentence[continued.end() :].rstrip("。")
+            yield Fact(topics.pop(), None, item, prov, sentence, {"kind": "listed"})
+
+
+def _previous(block: Block, sentence: str) -> str:
+    """The sentence before `sentence` in its block, or ""."""
+    previous = ""
+    for _, current in sentences(block.text):
+        if current == sentence:
+            return previous
+        previous = current
+    return ""
 
 
 def _sectors(ctx, block, sentence, prov):
@@ -208,7 +226,9 @@ def _economic_sectors(ctx, block, sentence, prov):
             yield Fact("industries", None, text, prov, None, {"kind": "sector"})
 
 
-def _enum_topic(text: str) -> str | None:
+def _listed_topic(m: re.Match) -> str | None:
+    """The topic an enumeration's words around its items name ("典型的工作场景包括")."""
+    text = m.group("pre") + m.group("cue") + m.group("post")
     for topic in ENUM_TOPICS:
         if any(word in text for word in ENUM_WORDS.get(topic, [])):
             return topic
