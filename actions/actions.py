@@ -123,6 +123,9 @@ def answer_question(
     related = None if render.covers(kb, q.role, q.topic) else _related_intent(kb, tracker, q)
     if related:
         answer = render.with_related(answer, render.answer(kb, replace(q, topic=related)))
+    asked = {*INTENT_TOPICS[q.topic], *INTENT_TOPICS.get(related or "", ())}
+    named = [f for f in render.named_facts(kb, q.role, text, answer) if f.topic not in asked]
+    answer = render.with_named(answer, kb, named)
     return answer, [*context, SlotSet("last_sources", answer.cited)]
 
 

@@ -212,6 +212,19 @@ def _paths_leading_to(kb: KnowledgeBase, facts: List[Fact], goal: str) -> List[F
     ]
 
 
+def _cited_lines(kb: KnowledgeBase, facts: Sequence[Fact]) -> List[str]:
+    """Facts as lines, each source's after its citation.
+
+    Every item: a topic holds at most a dozen or so per source, and a cut-off list dropped
+    exactly the fact asked about (e.g. the 9th of 11 challenges).
+    """
+    lines = []
+    for source_id, items in kb.by_source(facts).items():
+        lines.extend(f"· {line}" for line in _item_lines(items))
+        lines.append(citation(kb, source_id))
+    return lines
+
+
 def facts_answer(
     kb: KnowledgeBase, role: str, intent: str, start_role: str | None = None
 ) -> Answer:
@@ -229,12 +242,7 @@ def facts_answer(
         others = f"有{name}信息的岗位:{covered}。" if covered else f"目前所有文档都没有涉及{name}。"
         return Answer(f"知识库中没有关于{role}{name}的内容。{others}")
     groups = kb.by_source(facts)
-    lines = [f"{role}的{name}:"]
-    for source_id, items in groups.items():
-        # Every item: a topic holds at most a dozen or so per source, and a cut-off
-        # list dropped exactly the fact asked about (e.g. the 9th of 11 challenges).
-        lines.extend(f"· {line}" for line in _item_lines(items))
-        lines.append(citation(kb, source_id))
+    lines = [f"{role}的{name}:", *_cited_lines(kb, facts)]
     lines += _differ_note(len(groups), numbers=False)
     cited = _cited(facts)
     payload = {
@@ -257,6 +265,45 @@ def with_related(not_covered: Answer, related: Answer) -> Answer:
     """A plain "not covered", then the nearest topic the store does have, with its sources."""
     text = f"{not_covered.text}\n\n相关的内容——{related.text}"
     return Answer(text, related.payload, related.buttons, related.cited)
+
+
+# Topics whose items a message names in passing: "制造业的工厂也招客服吗?那边的客服岗叫什么?"
+# asks for names, and 制造业 is one of 客服专员's industries, whose line says what they are called.
+NAMEABLE_TOPICS = (
+    "industries",
+    "employers",
+    "certification",
+    "platforms",
+    "benefits",
+    "challenges",
+)
+MIN_NAMED = 3  # shorter items (金融, 通信) are words of ordinary questions
+
+
+def named_facts(kb: KnowledgeBase, role: str, text: str, answered: Answer) -> List[Fact]:
+    """The role's facts that the message names item by item and the answer leaves out.
+
+    Role names are the lexicon's business (客户服务管理师 is also a certificate).
+    """
+    return [
+        f
+        for topic in NAMEABLE_TOPICS
+        for f in kb.facts(role, topic)
+        if len(f.value) >= MIN_NAMED
+        and f.value in text
+        and f.value not in answered.text
+        and not kb.lexicon.find_roles(f.value)
+    ]
+
+
+def with_named(answer: Answer, kb: KnowledgeBase, named: Sequence[Fact]) -> Answer:
+    """An answer, then what the store says of the items the message named, with sources."""
+    if not named:
+        return answer
+    values = "、".join(dict.fromkeys(f.value for f in named))
+    text = "\n".join([answer.text, "", f"您提到的{values}:", *_cited_lines(kb, named)])
+    cited = answer.cited + [c for c in _cited(named) if c not in answer.cited]
+    return Answer(text, answer.payload, answer.buttons, cited)
 
 
 def both(first: Answer, second: Answer) -> Answer:

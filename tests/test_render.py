@@ -103,3 +103,30 @@ def test_two_answers_to_one_message_keep_both_texts_and_every_source_once(kb):
     expected = salary.cited + [c for c in outlook.cited if c not in salary.cited]
     assert both.cited == expected and len(expected) > len(salary.cited)
     assert {c["source"] for c in both.cited} == {c["source"] for c in salary.cited}
+
+
+MANUFACTURING = "制造业的工厂也招客服吗?那边的客服岗一般叫什么名字?"
+
+
+def test_items_a_message_names_outside_the_answer_are_added_with_their_source(kb):
+    names = render.facts_answer(kb, "客服专员", "ask_role_names")
+    named = render.named_facts(kb, "客服专员", MANUFACTURING, names)
+    assert [(f.topic, f.value) for f in named] == [("industries", "制造业")]
+    text = render.with_named(names, kb, named).text
+    assert text.startswith(names.text + "\n\n您提到的制造业:\n· 制造业:制造业客服岗位名称多为")
+    assert text.endswith("——来源:《客服岗名称是什么》")
+
+
+@pytest.mark.parametrize(
+    "role, text",
+    [
+        ("客服专员", "金融行业的客服叫什么?"),  # 金融: too short to be more than a word
+        ("客服总监", "客服总监和客户服务管理师是什么关系?"),  # a role name, also a certificate
+        ("客户服务管理师", "制造业里客户服务管理师做什么?"),  # already in the answer
+    ],
+)
+def test_names_and_words_the_answer_covers_are_not_added(kb, role, text):
+    industries = render.facts_answer(kb, "客户服务管理师", "ask_industries")
+    answered = industries if role == "客户服务管理师" else render.Answer("")
+    assert render.named_facts(kb, role, text, answered) == []
+    assert render.with_named(industries, kb, []) == industries

@@ -344,3 +344,15 @@ async def test_a_topic_the_message_names_comes_before_the_classifiers_runner_up(
     assert "相关的内容——中级客服主管的薪资:" in reply
     assert "12000-18000" in reply and "9000-13000" in reply and "7000-10000" in reply
     assert "人才短缺" not in reply  # not the outlook
+
+
+async def test_an_item_the_question_names_is_answered_after_the_topic(dispatcher, domain, kb):
+    text = "制造业的工厂也招客服吗?那边的客服岗一般叫什么名字?"
+    events = await ask(dispatcher, domain, text, "ask_role_names", "客服专员")
+    reply = texts(dispatcher)
+    names = render.answer(kb, Query("ask_role_names", "客服专员"))
+    assert reply.startswith(names.text + "\n\n您提到的制造业:")
+    industry = next(f for f in kb.facts("客服专员", "industries") if f.value == "制造业")
+    quote = {"source": industry.provenance.source_id, "quote": industry.provenance.quote}
+    assert quote in slot_events(events)["last_sources"]
+    assert slot_events(events)["topic"] == "ask_role_names"
