@@ -38,11 +38,13 @@ INTENT_TOPICS: Dict[str, Tuple[str, ...]] = {
 
 # Topics that answer part of each other's question, for a role whose store lacks the asked one:
 # how many work in a job is half of whether it is in demand; the employers a role's document names
-# say which trades hire it, and the trades that recruit it say what kind of employer does.
+# say which trades hire it, and the trades that recruit it say what kind of employer does; a
+# role's duties are what fills its day.
 NEIGHBOUR_INTENTS: Dict[str, Tuple[str, ...]] = {
     "ask_market_size": ("ask_outlook",),
     "ask_industries": ("ask_employers",),
     "ask_employers": ("ask_industries",),
+    "ask_daily_routine": ("ask_duties",),
 }
 
 TOPIC_NAMES: Dict[str, str] = {

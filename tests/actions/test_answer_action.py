@@ -286,8 +286,21 @@ async def ask(dispatcher, domain, text, intent, role, *ranking):
             (("ask_employers", 0.99), ("ask_duties", 0.01)),
             "ask_industries",
         ),
+        # no typical day for 客服专员 in any document: its duties say what fills the day
+        (
+            "客服代表平时需不需要跟产品、技术部门打交道?",
+            "ask_daily_routine",
+            "客服专员",
+            (("ask_daily_routine", 0.99), ("deny", 0.01)),
+            "ask_duties",
+        ),
     ],
-    ids=["classifier-runner-up", "neighbouring-topic", "neighbouring-topic-back"],
+    ids=[
+        "classifier-runner-up",
+        "neighbouring-topic",
+        "neighbouring-topic-back",
+        "day-to-duties",
+    ],
 )
 async def test_a_topic_not_covered_says_so_then_gives_a_related_one(
     dispatcher, domain, kb, text, intent, role, ranking, related
