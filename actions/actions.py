@@ -100,9 +100,12 @@ class ActionAnswer(KnowledgeAction):
 
 
 def answer_question(
-    kb: KnowledgeBase, tracker: Tracker, intent: str | None
+    kb: KnowledgeBase, tracker: Tracker, intent: str | None, items: bool = True
 ) -> tuple[render.Answer, Events]:
-    """The answer to the latest message read as `intent`, and the context slots it sets."""
+    """The answer to the latest message read as `intent`, and the context slots it sets.
+
+    `items=False` leaves out the items the message names, for a caller that joins two answers.
+    """
     text = user_text(tracker)
     q = resolve(kb, intent, text, tracker.latest_message.get("entities") or [], tracker.slots)
     context = [
@@ -123,10 +126,17 @@ def answer_question(
     related = None if render.covers(kb, q.role, q.topic) else _related_intent(kb, tracker, q)
     if related:
         answer = render.with_related(answer, render.answer(kb, replace(q, topic=related)))
-    asked = {*INTENT_TOPICS[q.topic], *INTENT_TOPICS.get(related or "", ())}
-    named = [f for f in render.named_facts(kb, q.role, text, answer) if f.topic not in asked]
-    answer = render.with_named(answer, kb, named)
+    if items:
+        answer = with_items_named(kb, tracker, answer, q.role)
     return answer, [*context, SlotSet("last_sources", answer.cited)]
+
+
+def with_items_named(
+    kb: KnowledgeBase, tracker: Tracker, answer: render.Answer, role: str
+) -> render.Answer:
+    """The answer, then the role's facts the message names item by item and it leaves out."""
+    named = render.named_facts(kb, role, user_text(tracker), answer)
+    return render.with_named(answer, kb, named)
 
 
 # The classifier's runner-up counts as "related" from this confidence on, within RESCUE_RANKS.
@@ -265,8 +275,9 @@ class ActionClarify(KnowledgeAction):
         intents = [r.get("name") for r in ranking if r.get("name") != "nlu_fallback"]
         tied = _tied_topics(kb, tracker, ranking)
         if tied:  # both readings answered, so also the one the text may name
-            (first, events), (second, _) = (answer_question(kb, tracker, i) for i in tied)
-            both = render.both(first, second)
+            (first, events), (second, _) = (answer_question(kb, tracker, i, False) for i in tied)
+            role = next(e["value"] for e in events if e.get("name") == "role")
+            both = with_items_named(kb, tracker, render.both(first, second), role)
             kept = [e for e in events if e.get("name") != "last_sources"]
             return both, [*kept, SlotSet("last_sources", both.cited)]
         named = _intents_named_in(kb, words_besides_entities(tracker))
