@@ -28,6 +28,7 @@ HELDOUT = Path(__file__).with_name("questions_heldout.yml")
 HELDOUT2 = Path(__file__).with_name("questions_heldout2.yml")
 HELDOUT3 = Path(__file__).with_name("questions_heldout3.yml")
 HELDOUT4 = Path(__file__).with_name("questions_heldout4.yml")
+HELDOUT5 = Path(__file__).with_name("questions_heldout5.yml")
 
 
 @dataclass(frozen=True)
