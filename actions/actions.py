@@ -136,7 +136,7 @@ def with_items_named(
 ) -> render.Answer:
     """The answer, then the role's facts the message names item by item and it leaves out."""
     named = render.named_facts(kb, role, user_text(tracker), answer)
-    return render.with_named(answer, kb, named)
+    return render.with_named(answer, kb, role, named)
 
 
 # The classifier's runner-up counts as "related" from this confidence on, within RESCUE_RANKS.

@@ -267,16 +267,20 @@ def with_related(not_covered: Answer, related: Answer) -> Answer:
     return Answer(text, related.payload, related.buttons, related.cited)
 
 
-# Topics whose items a message names in passing: "制造业的工厂也招客服吗?那边的客服岗叫什么?"
+# Questions whose items a message names in passing: "制造业的工厂也招客服吗?那边的客服岗叫什么?"
 # asks for names, and 制造业 is one of 客服专员's industries, whose line says what they are called.
-NAMEABLE_TOPICS = (
-    "industries",
-    "employers",
-    "certification",
-    "platforms",
-    "benefits",
-    "challenges",
-)
+NAMEABLE = {
+    topic: intent
+    for intent in (
+        "ask_industries",
+        "ask_employers",
+        "ask_certification",
+        "ask_platforms",
+        "ask_benefits",
+        "ask_challenges",
+    )
+    for topic in INTENT_TOPICS[intent]
+}
 MIN_NAMED = 3  # shorter items (金融, 通信) are words of ordinary questions
 
 
@@ -287,7 +291,7 @@ def named_facts(kb: KnowledgeBase, role: str, text: str, answered: Answer) -> Li
     """
     return [
         f
-        for topic in NAMEABLE_TOPICS
+        for topic in NAMEABLE
         for f in kb.facts(role, topic)
         if len(f.value) >= MIN_NAMED
         and f.value in text
@@ -296,14 +300,17 @@ def named_facts(kb: KnowledgeBase, role: str, text: str, answered: Answer) -> Li
     ]
 
 
-def with_named(answer: Answer, kb: KnowledgeBase, named: Sequence[Fact]) -> Answer:
-    """An answer, then what the store says of the items the message named, with sources."""
-    if not named:
-        return answer
-    values = "、".join(dict.fromkeys(f.value for f in named))
-    text = "\n".join([answer.text, "", f"您提到的{values}:", *_cited_lines(kb, named)])
+def with_named(answer: Answer, kb: KnowledgeBase, role: str, named: Sequence[Fact]) -> Answer:
+    """An answer, then what the store says of the items the message named: under which of the
+    role's topics, and from which source."""
+    lines = [answer.text]
+    for topic in dict.fromkeys(f.topic for f in named):
+        facts = [f for f in named if f.topic == topic]
+        values = "、".join(dict.fromkeys(f.value for f in facts))
+        lines += ["", f"您提到的{values}({role}的{TOPIC_NAMES[NAMEABLE[topic]]}):"]
+        lines += _cited_lines(kb, facts)
     cited = answer.cited + [c for c in _cited(named) if c not in answer.cited]
-    return Answer(text, answer.payload, answer.buttons, cited)
+    return Answer("\n".join(lines), answer.payload, answer.buttons, cited)
 
 
 def both(first: Answer, second: Answer) -> Answer:

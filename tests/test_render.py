@@ -112,8 +112,9 @@ def test_items_a_message_names_outside_the_answer_are_added_with_their_source(kb
     names = render.facts_answer(kb, "客服专员", "ask_role_names")
     named = render.named_facts(kb, "客服专员", MANUFACTURING, names)
     assert [(f.topic, f.value) for f in named] == [("industries", "制造业")]
-    text = render.with_named(names, kb, named).text
-    assert text.startswith(names.text + "\n\n您提到的制造业:\n· 制造业:制造业客服岗位名称多为")
+    text = render.with_named(names, kb, "客服专员", named).text
+    heading = "您提到的制造业(客服专员的所属行业):"
+    assert text.startswith(f"{names.text}\n\n{heading}\n· 制造业:制造业客服岗位名称多为")
     assert text.endswith("——来源:《客服岗名称是什么》")
 
 
@@ -129,4 +130,4 @@ def test_names_and_words_the_answer_covers_are_not_added(kb, role, text):
     industries = render.facts_answer(kb, "客户服务管理师", "ask_industries")
     answered = industries if role == "客户服务管理师" else render.Answer("")
     assert render.named_facts(kb, role, text, answered) == []
-    assert render.with_named(industries, kb, []) == industries
+    assert render.with_named(industries, kb, role, []) == industries

@@ -364,7 +364,7 @@ async def test_an_item_the_question_names_is_answered_after_the_topic(dispatcher
     events = await ask(dispatcher, domain, text, "ask_role_names", "客服专员")
     reply = texts(dispatcher)
     names = render.answer(kb, Query("ask_role_names", "客服专员"))
-    assert reply.startswith(names.text + "\n\n您提到的制造业:")
+    assert reply.startswith(names.text + "\n\n您提到的制造业(客服专员的所属行业):")
     industry = next(f for f in kb.facts("客服专员", "industries") if f.value == "制造业")
     quote = {"source": industry.provenance.source_id, "quote": industry.provenance.quote}
     assert quote in slot_events(events)["last_sources"]

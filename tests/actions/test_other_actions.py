@@ -198,7 +198,7 @@ async def test_both_answers_to_a_split_message_add_an_item_it_names_once(dispatc
     await clarify(dispatcher, domain, text, _tie(0.50, 0.49))
     reply = texts(dispatcher)
     assert reply.startswith("客服总监的岗位概况:") and "\n\n客服总监的职责:" in reply
-    assert reply.count("您提到的质量管理体系内审员:") == 1
+    assert reply.count("您提到的质量管理体系内审员(客服总监的证书):") == 1
     assert reply.endswith("——来源:《中国客服总监(高端运营职位)职业具体是做什么的》")
 
 
