@@ -97,14 +97,15 @@ def _known(canonical, value: Any) -> str | None:
     return canonical(str(value)) if value else None
 
 
-# "带客服团队的主管": 客服 followed by one of these names the department, not a job.
-_DEPARTMENT = ("团队", "部门", "中心")
+# "带客服团队的主管", "客服条线的顶": 客服 followed by one of these names the department or
+# the line of work, not a job.
+_DEPARTMENT = ("团队", "部门", "中心", "条线")
 
 
 def roles_in(kb: KnowledgeBase, entities: Iterable[Mapping[str, Any]], text: str = "") -> List[str]:
     """Canonical roles named by a turn's entities, in the order said, without repeats.
 
-    With `text` (the message), a name followed by 团队/部门/中心 is left out when the turn
+    With `text` (the message), a name followed by 团队/部门/中心/条线 is left out when the turn
     also names another role: "带了三年客服团队,现在是客服主管" asks about 客服主管.
     """
     mentions = sorted(

@@ -138,3 +138,10 @@ def test_a_career_question_from_one_role_to_another_keeps_both(kb):
     q = resolve(kb, "ask_career_path", "我是客服专员,目标是升到客服经理", entities, {})
     assert (q.start_role, q.role) == ("客服专员", "客服经理")
     assert resolve(kb, "ask_salary", "客服专员和客服经理", entities, {}).start_role is None
+
+
+def test_the_line_of_work_named_beside_a_job_is_not_the_role_asked_about(kb):
+    text = "客服总监已经是客服条线的顶了,往后的晋升方向是什么?"
+    entities = [_at(text, "客服总监", "客服总监"), _at(text, "客服专员", "客服")]
+    q = resolve(kb, "ask_career_path", text, entities, {})
+    assert (q.role, q.start_role) == ("客服总监", None)
