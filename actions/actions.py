@@ -93,10 +93,29 @@ class ActionAnswer(KnowledgeAction):
         if same:
             return same
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent == "inform":  # "县城干了十年的客服主管,工资呢": the details, and a topic named
-            named = _intents_named_in(kb, words_besides_entities(tracker))
-            intent = named[0] if len(named) == 1 else intent
-        return answer_question(kb, tracker, intent)
+        return answer_question(kb, tracker, topic_read(kb, tracker, intent))
+
+
+def topic_read(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> str | None:
+    """The classifier's topic, unless the words name exactly one other that it finds likely too
+    and that the store answers for the role.
+
+    "县城干了十年的客服主管,工资呢" read as details (inform) asks about the salary it names.
+    "升成团队主管之后,一天的工作怎么安排" read as the career path (升成 is no word for it), with
+    the typical day second, asks about the day its words name. "客服管理人员除了做培训,还负责
+    什么" stays a duties question: 培训 names skills, which the store lacks for that role.
+    """
+    named = _intents_named_in(kb, words_besides_entities(tracker))
+    if len(named) != 1 or named[0] == intent:
+        return intent
+    if intent == "inform":
+        return named[0]
+    if intent in INTENT_TOPICS and named[0] in _likely(tracker):
+        entities = tracker.latest_message.get("entities") or []
+        role = resolve(kb, intent, user_text(tracker), entities, tracker.slots).role
+        if role and render.covers(kb, role, named[0]):
+            return named[0]
+    return intent
 
 
 def answer_question(
@@ -127,20 +146,29 @@ def answer_question(
     if related:
         answer = render.with_related(answer, render.answer(kb, replace(q, topic=related)))
     if items:
-        answer = with_items_named(kb, tracker, answer, q.role)
+        answer = with_items_named(kb, tracker, answer, q.role, [q.topic])
     return answer, [*context, SlotSet("last_sources", answer.cited)]
 
 
 def with_items_named(
-    kb: KnowledgeBase, tracker: Tracker, answer: render.Answer, role: str
+    kb: KnowledgeBase, tracker: Tracker, answer: render.Answer, role: str, asked: List[str]
 ) -> render.Answer:
-    """The answer, then the role's facts the message names item by item and it leaves out."""
-    named = render.named_facts(kb, role, user_text(tracker), answer)
+    """The answer to the `asked` intents, then the role's facts the message names item by item
+    and the answer leaves out."""
+    named = render.named_facts(kb, role, user_text(tracker), answer, asked)
     return render.with_named(answer, kb, role, named)
 
 
 # The classifier's runner-up counts as "related" from this confidence on, within RESCUE_RANKS.
 RELATED_MIN_CONFIDENCE = 0.05
+
+
+def _likely(tracker: Tracker) -> List[str]:
+    """The classifier's likeliest intents: its top few from RELATED_MIN_CONFIDENCE on."""
+    ranking = (tracker.latest_message.get("intent_ranking") or [])[:RESCUE_RANKS]
+    return [
+        str(r.get("name")) for r in ranking if (r.get("confidence") or 0) >= RELATED_MIN_CONFIDENCE
+    ]
 
 
 def _related_intent(kb: KnowledgeBase, tracker: Tracker, q: Query) -> str | None:
@@ -152,12 +180,8 @@ def _related_intent(kb: KnowledgeBase, tracker: Tracker, q: Query) -> str | None
     neighbouring topic ("客服专员是不是饱和了" read as market size, which only 客户服务管理师
     has: the outlook speaks of supply and demand).
     """
-    ranking = (tracker.latest_message.get("intent_ranking") or [])[:RESCUE_RANKS]
-    likely = [
-        r.get("name") for r in ranking if (r.get("confidence") or 0) >= RELATED_MIN_CONFIDENCE
-    ]
     named = _intents_named_in(kb, words_besides_entities(tracker))
-    for intent in [*named, *likely, *NEIGHBOUR_INTENTS.get(q.topic or "", ())]:
+    for intent in [*named, *_likely(tracker), *NEIGHBOUR_INTENTS.get(q.topic or "", ())]:
         answerable = intent in INTENT_TOPICS and render.covers(kb, q.role or "", intent)
         if intent != q.topic and answerable:
             return intent
@@ -225,7 +249,7 @@ def _mentioned(tracker: Tracker, mentions: List[Dict[str, Any]]) -> List[str]:
 def _intents_named_in(kb: KnowledgeBase, text: str) -> List[str]:
     """Question intents whose store topics a free text names (证书 -> ask_certification)."""
     named = []
-    for topic in kb.lexicon.topics_in(text):
+    for topic in kb.lexicon.topics_asked(text):
         for intent, topics in INTENT_TOPICS.items():
             if topic in topics and intent not in named:
                 named.append(intent)
@@ -277,7 +301,7 @@ class ActionClarify(KnowledgeAction):
         if tied:  # both readings answered, so also the one the text may name
             (first, events), (second, _) = (answer_question(kb, tracker, i, False) for i in tied)
             role = next(e["value"] for e in events if e.get("name") == "role")
-            both = with_items_named(kb, tracker, render.both(first, second), role)
+            both = with_items_named(kb, tracker, render.both(first, second), role, tied)
             kept = [e for e in events if e.get("name") != "last_sources"]
             return both, [*kept, SlotSet("last_sources", both.cited)]
         named = _intents_named_in(kb, words_besides_entities(tracker))

@@ -268,7 +268,8 @@ def with_related(not_covered: Answer, related: Answer) -> Answer:
 
 
 # Questions whose items a message names in passing: "制造业的工厂也招客服吗?那边的客服岗叫什么?"
-# asks for names, and 制造业 is one of 客服专员's industries, whose line says what they are called.
+# asks for names, and 制造业 is one of 客服专员's industries, whose line says what they are called;
+# "深圳的客服总监需求为什么一直在增加?" names 深圳, whose line in 客服总监's cities says why.
 NAMEABLE = {
     topic: intent
     for intent in (
@@ -278,22 +279,29 @@ NAMEABLE = {
         "ask_platforms",
         "ask_benefits",
         "ask_challenges",
+        "ask_cities",
     )
     for topic in INTENT_TOPICS[intent]
 }
-MIN_NAMED = 3  # shorter items (金融, 通信) are words of ordinary questions
+MIN_NAMED = 3  # shorter items (金融, 通信) are words of ordinary questions; city names are names
 
 
-def named_facts(kb: KnowledgeBase, role: str, text: str, answered: Answer) -> List[Fact]:
-    """The role's facts that the message names item by item and the answer leaves out.
+def named_facts(
+    kb: KnowledgeBase, role: str, text: str, answered: Answer, asked: Sequence[str] = ()
+) -> List[Fact]:
+    """The role's facts that the message names item by item and the answer to the `asked`
+    intents leaves out.
 
-    Role names are the lexicon's business (客户服务管理师 is also a certificate).
+    Role names are the lexicon's business (客户服务管理师 is also a certificate), and a city in a
+    salary question is its tier, already answered.
     """
+    cities = "ask_salary" not in asked
     return [
         f
         for topic in NAMEABLE
+        if cities or topic != "cities"
         for f in kb.facts(role, topic)
-        if len(f.value) >= MIN_NAMED
+        if (len(f.value) >= MIN_NAMED or kb.lexicon.city_tier(f.value))
         and f.value in text
         and f.value not in answered.text
         and not kb.lexicon.find_roles(f.value)

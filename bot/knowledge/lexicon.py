@@ -69,6 +69,7 @@ class Lexicon:
     years_regex: str = ""
     other_roles: List[str] = field(default_factory=list)
     extra_aliases: Dict[str, str] = field(default_factory=dict)
+    question_words: Dict[str, List[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path = LEXICON_PATH) -> Lexicon:
@@ -92,6 +93,7 @@ class Lexicon:
             holland=raw["holland"],
             years_regex=raw.get("experience_years_regex", ""),
             other_roles=list(raw.get("other_roles", [])),
+            question_words={k: list(v) for k, v in raw.get("question_words", {}).items()},
         )
 
     # -- roles -------------------------------------------------------------
@@ -258,3 +260,11 @@ class Lexicon:
         """Topics whose keywords a text contains, in lexicon priority order."""
         wanted: Sequence[str] = list(only) if only is not None else list(self.topics)
         return [t for t in wanted if any(k in text for k in self.topics.get(t, []))]
+
+    def topics_asked(self, text: str) -> List[str]:
+        """Topics a question names, by heading keyword or by question word, in priority order."""
+        return [
+            t
+            for t in self.topics
+            if any(k in text for k in [*self.topics[t], *self.question_words.get(t, [])])
+        ]

@@ -369,3 +369,73 @@ async def test_an_item_the_question_names_is_answered_after_the_topic(dispatcher
     quote = {"source": industry.provenance.source_id, "quote": industry.provenance.quote}
     assert quote in slot_events(events)["last_sources"]
     assert slot_events(events)["topic"] == "ask_role_names"
+
+
+@pytest.mark.parametrize(
+    "text, ranking, heading",
+    [
+        # 升成 is no word for the career path; 一天的工作 names the day
+        (
+            "升成团队主管之后,一天的工作大概是怎么安排的?",
+            (("ask_career_path", 0.82), ("ask_daily_routine", 0.17)),
+            "客服主管的典型的一天:",
+        ),
+        (
+            "是什么在推动客服主管岗位的需求往上走?",
+            (("ask_career_path", 0.81), ("ask_outlook", 0.19)),
+            "客服主管的就业前景:",
+        ),
+    ],
+)
+async def test_words_naming_one_likely_topic_outweigh_the_classifiers_choice(
+    dispatcher, domain, text, ranking, heading
+):
+    events = await ask(dispatcher, domain, text, ranking[0][0], "客服主管", *ranking)
+    assert texts(dispatcher).startswith(heading)
+    assert slot_events(events)["topic"] == ranking[1][0]
+
+
+@pytest.mark.parametrize(
+    "text, role, ranking, heading",
+    [
+        # the day is named but the classifier all but rules it out
+        (
+            "升成团队主管之后,一天的工作大概是怎么安排的?",
+            "客服主管",
+            (("ask_career_path", 0.99), ("ask_daily_routine", 0.01)),
+            "客服主管的晋升路径:",
+        ),
+        # 培训 names skills, which the store lacks for 客户服务管理师: its duties answer
+        (
+            "客服管理人员除了给员工做培训,还要负责哪些管理模块?",
+            "客户服务管理师",
+            (("ask_duties", 0.9), ("ask_skills", 0.08)),
+            "客户服务管理师的职责:",
+        ),
+    ],
+)
+async def test_the_classifiers_choice_stays_unless_the_named_topic_is_likely_and_covered(
+    dispatcher, domain, text, role, ranking, heading
+):
+    await ask(dispatcher, domain, text, ranking[0][0], role, *ranking)
+    assert texts(dispatcher).startswith(heading)
+
+
+async def test_a_city_the_question_names_adds_what_the_role_s_documents_say_of_it(
+    dispatcher, domain
+):
+    entities = [ent("role", "客服总监"), ent("city", "深圳")]
+    text = "深圳的客服总监需求为什么一直在增加?"
+    await ask(dispatcher, domain, text, "ask_outlook", entities)
+    reply = texts(dispatcher)
+    assert reply.startswith("客服总监的就业前景:")
+    assert "\n\n您提到的深圳(客服总监的需求城市):\n· 深圳:高科技企业众多" in reply
+    assert "北京:" not in reply  # only the city named
+
+
+async def test_a_city_in_a_salary_question_is_its_tier_not_an_item(dispatcher, domain):
+    entities = [ent("role", "客服总监"), ent("city", "深圳")]
+    await ask(dispatcher, domain, "深圳的客服总监年薪多少", "ask_salary", entities)
+    reply = texts(dispatcher)
+    assert reply.startswith("一线城市客服总监的薪资:")
+    assert "您提到的" not in reply and "高科技企业众多" not in reply

@@ -259,3 +259,15 @@ async def test_one_other_name_beside_the_roles_own_reads_as_another_name(dispatc
     entities = _spans(text, "客户体验总监", "客服总监")
     await ActionClarify().run(dispatcher, make_tracker(text, "nlu_fallback", entities), domain)
     assert texts(dispatcher).startswith("客户体验总监是客服总监的另一种叫法,指的是同一个岗位。")
+
+
+async def test_compare_on_the_topic_the_question_words_name(dispatcher, domain):
+    text = "客服经理和客服总监算相邻岗位吗?跟它们相关的职位还有哪些?"
+    roles = [ent("role", "客服经理"), ent("role", "客服总监")]
+    events = await ActionCompareRoles().run(
+        dispatcher, make_tracker(text, "compare_roles", roles), domain
+    )
+    reply = texts(dispatcher)
+    assert reply.startswith("客服经理与客服总监对比(岗位概况)")
+    assert "客户体验经理及运营总监" in reply and "元/月" not in reply
+    assert slot_events(events)["topic"] == "ask_overview"

@@ -45,3 +45,11 @@ def test_stats_count_by_topic_and_source(kb: KnowledgeBase):
 def test_topics_for_role(kb: KnowledgeBase):
     topics = kb.topics("客服总监")
     assert {"salary", "duties", "certification", "career_path"} <= set(topics)
+
+
+def test_question_words_name_topics_in_questions_but_never_route_headings(kb: KnowledgeBase):
+    lex = kb.lexicon
+    assert lex.topics_asked("客服主管的招聘需求怎么样") == ["outlook"]
+    assert lex.topics_in("客服主管的招聘需求怎么样") == []  # a "市场需求" heading stays put
+    assert lex.topics_asked("升职以后一天的工作怎么安排") == ["daily_routine"]
+    assert lex.topics_asked("学历和证书") == ["certification", "education"]  # lexicon order
