@@ -78,11 +78,16 @@ class KnowledgeAction(Action, ABC):
         """The answer to send, and the events (slot updates) that go with it."""
 
 
-class ActionAnswer(KnowledgeAction):
-    """Every topic question, and follow-ups (inform) that change its role, tier or experience.
+# Messages that add details to the question before: bare details (inform), and a yes or a no
+# that carries them ("不是,我问的是客服经理", "对,在成都"; data/rules.yml routes those here).
+FOLLOW_UPS = ("inform", "affirm", "deny")
 
-    A message read as details only (inform) that names one topic in so many words asks
-    about that topic, not the one asked before.
+
+class ActionAnswer(KnowledgeAction):
+    """Every topic question, and follow-ups (FOLLOW_UPS) that change its role, tier or experience.
+
+    A follow-up that names one topic in so many words asks about that topic, not the one
+    asked before.
     """
 
     def name(self) -> str:
@@ -100,7 +105,7 @@ def topic_read(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> str |
     """The classifier's topic, unless the words name exactly one other that it finds likely too
     and that the store answers for the role.
 
-    "县城干了十年的客服主管,工资呢" read as details (inform) asks about the salary it names.
+    "县城干了十年的客服主管,工资呢" read as details (a follow-up) asks about the salary it names.
     "升成团队主管之后,一天的工作怎么安排" read as the career path (升成 is no word for it), with
     the typical day second, asks about the day its words name. "客服管理人员除了做培训,还负责
     什么" stays a duties question: 培训 names skills, which the store lacks for that role.
@@ -108,7 +113,7 @@ def topic_read(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> str |
     named = _intents_named_in(kb, words_besides_entities(tracker))
     if len(named) != 1 or named[0] == intent:
         return intent
-    if intent == "inform":
+    if intent in FOLLOW_UPS:
         return named[0]
     if intent in INTENT_TOPICS and named[0] in _likely(tracker):
         entities = tracker.latest_message.get("entities") or []

@@ -439,3 +439,22 @@ async def test_a_city_in_a_salary_question_is_its_tier_not_an_item(dispatcher, d
     reply = texts(dispatcher)
     assert reply.startswith("一线城市客服总监的薪资:")
     assert "您提到的" not in reply and "高科技企业众多" not in reply
+
+
+@pytest.mark.parametrize(
+    "text, intent, role, heading",
+    [
+        ("不是,我问的是客服经理", "deny", "客服经理", "客服经理的薪资:"),
+        # the yes names another topic, which 客服经理's documents lack
+        ("对,客服经理要考什么证书", "affirm", "客服经理", "知识库中没有关于客服经理证书的内容。"),
+    ],
+)
+async def test_a_yes_or_no_with_details_follows_up_the_question_before(
+    dispatcher, domain, text, intent, role, heading
+):
+    slots = {"role": "客服主管", "topic": "ask_salary"}
+    events = await run(
+        dispatcher, domain, text=text, intent=intent, entities=[ent("role", role)], slots=slots
+    )
+    assert texts(dispatcher).startswith(heading)
+    assert slot_events(events)["role"] == role
