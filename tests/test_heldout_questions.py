@@ -35,6 +35,7 @@ HELDOUT_SETS = (
     (ROOT / "benchmarks" / "questions_heldout3.yml", "h3-"),
     (ROOT / "benchmarks" / "questions_heldout4.yml", "h4-"),
     (ROOT / "benchmarks" / "questions_heldout5.yml", "h5-"),
+    (ROOT / "benchmarks" / "questions_heldout6.yml", "h6-"),
 )
 NLU_DIR = ROOT / "data" / "nlu"
 MIN_QUESTIONS = 60
