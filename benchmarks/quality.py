@@ -30,6 +30,7 @@ HELDOUT3 = Path(__file__).with_name("questions_heldout3.yml")
 HELDOUT4 = Path(__file__).with_name("questions_heldout4.yml")
 HELDOUT5 = Path(__file__).with_name("questions_heldout5.yml")
 HELDOUT6 = Path(__file__).with_name("questions_heldout6.yml")
+HELDOUT7 = Path(__file__).with_name("questions_heldout7.yml")
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ HELDOUT_SETS = (
     (ROOT / "benchmarks" / "questions_heldout4.yml", "h4-"),
     (ROOT / "benchmarks" / "questions_heldout5.yml", "h5-"),
     (ROOT / "benchmarks" / "questions_heldout6.yml", "h6-"),
+    (ROOT / "benchmarks" / "questions_heldout7.yml", "h7-"),
 )
 NLU_DIR = ROOT / "data" / "nlu"
 MIN_QUESTIONS = 60
