@@ -78,6 +78,10 @@ def test_market_words_are_not_place_names(kb, text):
         ("一到两年经验", "一到两年"),
         ("杭州客服组长,入职一年多,每个月到手多少", "一年多"),
         ("做了一年半的客服", "一年半"),
+        ("客服团队主管,工作一年左右,月薪多少", "一年左右"),
+        ("天津的客服总监刚干满一年", "一年"),
+        ("入职一年了,想问问行情", "一年"),
+        ("要求一年以上经验", "一年以上"),
     ],
 )
 def test_the_experience_pattern_finds_years_said_as_years_of_work(kb, text, years):
@@ -85,7 +89,17 @@ def test_the_experience_pattern_finds_years_said_as_years_of_work(kb, text, year
 
 
 @pytest.mark.parametrize(
-    "text", ["一年能挣多少", "一年多少钱", "三年后会怎样", "孩子上三年级", "今年的行情"]
+    "text",
+    [
+        "一年能挣多少",
+        "一年多少钱",
+        "三年后会怎样",
+        "孩子上三年级",
+        "今年的行情",
+        "干一年能挣多少",
+        "工作一年多少钱",
+        "工作一年的收入有多少",
+    ],
 )
 def test_the_experience_pattern_skips_years_that_are_not_experience(text):
     assert re.search(Lexicon.load().years_regex, text) is None
@@ -95,7 +109,7 @@ def test_compound_numerals_give_their_band(kb):
     assert resolve(kb, "ask_salary", "", [e("experience", "十二年")], {}).band == "资深"
 
 
-@pytest.mark.parametrize("said", ["一年多", "一年半"])
+@pytest.mark.parametrize("said", ["一年多", "一年半", "一年左右", "一年以上", "一年"])
 def test_a_year_and_a_bit_is_entry_level(kb, said):
     assert resolve(kb, "ask_salary", "", [e("experience", said)], {}).band == "入门"
 
