@@ -155,5 +155,19 @@ def resolve(
         (m.group(1) for m in _PLACE.finditer(text) if lex.find_tier(m.group(1)) is None),
         None,
     )
-    start = roles[0] if topic == "ask_career_path" and len(roles) > 1 else None
+    start = None
+    if topic == "ask_career_path" and len(roles) > 1 and not _asks_past_goal(text, entities):
+        start = roles[0]
     return Query(topic, role, tier, band, other, place, start)
+
+
+# After the goal's name: "升到客服总监…总监之后还有上升空间吗" asks what comes after it too.
+_PAST_GOAL = re.compile(r"之后|以后|往上|再上|上升空间|天花板|下一步|更高")
+
+
+def _asks_past_goal(text: str, entities: List[Mapping[str, Any]]) -> bool:
+    """Whether the words after the last role named ask where the path goes from there."""
+    ends = [
+        e["end"] for e in entities if e.get("entity") == "role" and isinstance(e.get("end"), int)
+    ]
+    return bool(ends) and bool(_PAST_GOAL.search(normalize_text(text)[max(ends) :]))

@@ -154,6 +154,21 @@ def test_a_career_question_from_one_role_to_another_keeps_both(kb):
     assert resolve(kb, "ask_salary", "客服专员和客服经理", entities, {}).start_role is None
 
 
+@pytest.mark.parametrize(
+    "text, start",
+    [
+        ("想从客服部经理升到客服部总监,要几年?总监之后还有上升空间吗?", None),
+        ("客服部经理升到客服部总监以后还能往哪走", None),
+        ("以后想从客服部经理升到客服部总监,要几年?", "客服经理"),
+    ],
+)
+def test_a_career_question_that_asks_past_the_goal_keeps_the_whole_path(kb, text, start):
+    # Cut at the goal, the path would leave out the very step asked about.
+    entities = [_at(text, "客服经理", "客服部经理"), _at(text, "客服总监", "客服部总监")]
+    q = resolve(kb, "ask_career_path", text, entities, {})
+    assert (q.role, q.start_role) == ("客服总监", start)
+
+
 def test_the_line_of_work_named_beside_a_job_is_not_the_role_asked_about(kb):
     text = "客服总监已经是客服条线的顶了,往后的晋升方向是什么?"
     entities = [_at(text, "客服总监", "客服总监"), _at(text, "客服专员", "客服")]
