@@ -97,8 +97,12 @@ class ActionAnswer(KnowledgeAction):
         same = same_role_reply(kb, tracker, asked=True)
         if same:
             return same
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        return answer_question(kb, tracker, topic_read(kb, tracker, intent))
+        intent = topic_read(kb, tracker, (tracker.latest_message.get("intent") or {}).get("name"))
+        if intent in INTENT_TOPICS:
+            also = _other_questions_asked(kb, tracker, intent)
+            if also:
+                return answer_intents(kb, tracker, [intent, *also])
+        return answer_question(kb, tracker, intent)
 
 
 def topic_read(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> str | None:
@@ -153,6 +157,45 @@ def answer_question(
     if items:
         answer = with_items_named(kb, tracker, answer, q.role, [q.topic])
     return answer, [*context, SlotSet("last_sources", answer.cited)]
+
+
+def answer_intents(
+    kb: KnowledgeBase, tracker: Tracker, intents: List[str]
+) -> tuple[render.Answer, Events]:
+    """One message that asks several things: each answered in turn, then the items it names.
+
+    The context slots are the first question's; the sources, every answer's.
+    """
+    answers = [answer_question(kb, tracker, intent, items=False) for intent in intents]
+    joined = answers[0][0]
+    for answer, _ in answers[1:]:
+        joined = render.both(joined, answer)
+    events = answers[0][1]
+    role = next((e["value"] for e in events if e.get("name") == "role"), None)
+    if role:
+        joined = with_items_named(kb, tracker, joined, role, intents)
+    kept = [e for e in events if e.get("name") != "last_sources"]
+    return joined, [*kept, SlotSet("last_sources", joined.cited)]
+
+
+def _other_questions_asked(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> List[str]:
+    """Topics besides `intent` that the questions of a several-question message were read as
+    (bot.nlu.clauses), confidently and answerably for the role.
+
+    "客户服务主管是个什么样的职位?主要负责哪一块?" read whole as duties also asks for the
+    overview, which its first question alone reads as.
+    """
+    entities = tracker.latest_message.get("entities") or []
+    role = resolve(kb, intent, user_text(tracker), entities, tracker.slots).role
+    if not role:
+        return []
+    found: List[str] = []
+    for clause in tracker.latest_message.get("clauses") or []:
+        name = (clause.get("intent") or {}).get("name")
+        answerable = name in INTENT_TOPICS and render.covers(kb, role, name)
+        if answerable and name != intent and name not in found:
+            found.append(name)
+    return found
 
 
 def with_items_named(
@@ -290,7 +333,8 @@ class ActionClarify(KnowledgeAction):
     asking "did you mean the cities?" of someone who wrote 城市 only delays them. And unless
     the classifier is split between two answerable topics, each as confident as it must be
     to be taken alone ("为什么说客服总监是高端运营职位?核心职责是什么?" asks both): both are
-    answered.
+    answered. And unless the message asks several questions that, read one by one, are clear
+    (bot.nlu.clauses): each is answered.
     """
 
     def name(self) -> str:
@@ -304,11 +348,10 @@ class ActionClarify(KnowledgeAction):
         intents = [r.get("name") for r in ranking if r.get("name") != "nlu_fallback"]
         tied = _tied_topics(kb, tracker, ranking)
         if tied:  # both readings answered, so also the one the text may name
-            (first, events), (second, _) = (answer_question(kb, tracker, i, False) for i in tied)
-            role = next(e["value"] for e in events if e.get("name") == "role")
-            both = with_items_named(kb, tracker, render.both(first, second), role, tied)
-            kept = [e for e in events if e.get("name") != "last_sources"]
-            return both, [*kept, SlotSet("last_sources", both.cited)]
+            return answer_intents(kb, tracker, tied)
+        asked = _other_questions_asked(kb, tracker, None)
+        if asked:  # the message was unclear as a whole, its questions one by one were not
+            return answer_intents(kb, tracker, asked)
         named = _intents_named_in(kb, words_besides_entities(tracker))
         if len(named) == 1 and named[0] in intents[:RESCUE_RANKS]:
             return answer_question(kb, tracker, named[0])

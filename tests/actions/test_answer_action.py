@@ -458,3 +458,51 @@ async def test_a_yes_or_no_with_details_follows_up_the_question_before(
     )
     assert texts(dispatcher).startswith(heading)
     assert slot_events(events)["role"] == role
+
+
+def _clauses(*readings):
+    """What bot.nlu.clauses records: each question of the message with its intent."""
+    return [
+        {"text": text, "intent": {"name": intent, "confidence": confidence}}
+        for text, intent, confidence in readings
+    ]
+
+
+async def test_each_question_of_a_message_is_answered_in_turn(dispatcher, domain, kb):
+    text = "客户服务主管是个什么样的职位?主要负责哪一块?"
+    clauses = _clauses(
+        ("客户服务主管是个什么样的职位", "ask_overview", 0.93),
+        ("主要负责哪一块", "ask_duties", 0.98),
+    )
+    events = await run(
+        dispatcher, domain, text=text, intent="ask_duties",
+        entities=[ent("role", "客服主管")], clauses=clauses,
+    )  # fmt: skip
+    duties = render.answer(kb, Query("ask_duties", "客服主管"))
+    overview = render.answer(kb, Query("ask_overview", "客服主管"))
+    assert texts(dispatcher) == f"{duties.text}\n\n{overview.text}"
+    slots = slot_events(events)
+    assert slots["topic"] == "ask_duties"  # the message's own reading leads
+    assert slots["last_sources"] == duties.cited + [
+        c for c in overview.cited if c not in duties.cited
+    ]
+
+
+@pytest.mark.parametrize(
+    "reading",
+    [
+        ("客服经理每天干什么", "ask_daily_routine", 0.9),  # no typical day for 客服经理
+        ("客服经理累不累", "nlu_fallback", 0.45),  # a question read with no confidence
+        ("好的谢谢你", "thank", 0.99),  # no question
+    ],
+)
+async def test_only_questions_read_confidently_and_answerable_are_added(
+    dispatcher, domain, kb, reading
+):
+    text = f"客服经理还叫什么?{reading[0]}?"
+    clauses = _clauses(("客服经理还叫什么", "ask_role_names", 0.9), reading)
+    await run(
+        dispatcher, domain, text=text, intent="ask_role_names",
+        entities=[ent("role", "客服经理")], clauses=clauses,
+    )  # fmt: skip
+    assert texts(dispatcher) == render.answer(kb, Query("ask_role_names", "客服经理")).text

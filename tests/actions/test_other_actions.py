@@ -271,3 +271,26 @@ async def test_compare_on_the_topic_the_question_words_name(dispatcher, domain):
     assert reply.startswith("客服经理与客服总监对比(岗位概况)")
     assert "客户体验经理及运营总监" in reply and "元/月" not in reply
     assert slot_events(events)["topic"] == "ask_overview"
+
+
+async def test_clarify_answers_the_questions_that_read_clearly_one_by_one(dispatcher, domain):
+    text = "客服总监的一天都干嘛,嗯?还有就是要哪些证书?"
+    clauses = [
+        {
+            "text": "客服总监的一天都干嘛",
+            "intent": {"name": "ask_daily_routine", "confidence": 0.9},
+        },
+        {"text": "还有就是要哪些证书", "intent": {"name": "ask_certification", "confidence": 0.8}},
+    ]
+    tracker = make_tracker(
+        text,
+        "nlu_fallback",
+        [ent("role", "客服总监")],
+        intent_ranking=FALLBACK_RANKING,
+        clauses=clauses,
+    )
+    events = await ActionClarify().run(dispatcher, tracker, domain)
+    reply = texts(dispatcher)
+    assert reply.startswith("客服总监的典型的一天:") and "\n\n客服总监的证书:" in reply
+    assert "您是想问" not in reply
+    assert slot_events(events)["topic"] == "ask_daily_routine"
