@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.knowledge import check_at_startup, knowledge
 from bot import render
 from bot.knowledge import KnowledgeBase, StoreError
-from bot.query import INTENT_TOPICS, NEIGHBOUR_INTENTS, Query, resolve, roles_in
+from bot.query import INTENT_TOPICS, NEIGHBOUR_INTENTS, TOPIC_INTENTS, Query, resolve, roles_in
 from bot.text import detect_script, in_script, normalize_text
 
 Events = List[Dict[str, Any]]
@@ -229,11 +229,35 @@ def _related_intent(kb: KnowledgeBase, tracker: Tracker, q: Query) -> str | None
     has: the outlook speaks of supply and demand).
     """
     named = _intents_named_in(kb, words_besides_entities(tracker))
-    for intent in [*named, *_likely(tracker), *NEIGHBOUR_INTENTS.get(q.topic or "", ())]:
+    matched = _topic_matched(kb, tracker, q.role or "")
+    candidates = [*named, *matched, *_likely(tracker), *NEIGHBOUR_INTENTS.get(q.topic or "", ())]
+    for intent in candidates:
         answerable = intent in INTENT_TOPICS and render.covers(kb, q.role or "", intent)
         if intent != q.topic and answerable:
             return intent
     return None
+
+
+# A topic whose best fact holds at least this share of a question's informative wording, and
+# this much more than any other topic's best fact, is the one its words point to.
+MATCH_MIN_SHARE = 0.3
+MATCH_MIN_LEAD = 0.2
+
+
+def _topic_matched(kb: KnowledgeBase, tracker: Tracker, role: str) -> List[str]:
+    """The question intent whose facts of the role clearly hold most of the message's own
+    words (bot.knowledge.match), if one does.
+
+    "客户服务管理师要不要搭建整个客户服务管理体系?" repeats a duty's words
+    ("客户服务管理体系的策划、组建和实施监督") that no intent example has.
+    """
+    found = kb.topics_matching(role, words_besides_entities(tracker)) if role else []
+    if not found or found[0].score < MATCH_MIN_SHARE:
+        return []
+    if len(found) > 1 and found[0].score - found[1].score < MATCH_MIN_LEAD:
+        return []
+    intent = TOPIC_INTENTS.get(found[0].topic)
+    return [intent] if intent else []
 
 
 class ActionCompareRoles(KnowledgeAction):
@@ -355,6 +379,11 @@ class ActionClarify(KnowledgeAction):
         named = _intents_named_in(kb, words_besides_entities(tracker))
         if len(named) == 1 and named[0] in intents[:RESCUE_RANKS]:
             return answer_question(kb, tracker, named[0])
+        entities = tracker.latest_message.get("entities") or []
+        q = resolve(kb, None, user_text(tracker), entities, tracker.slots)
+        matched = _topic_matched(kb, tracker, q.role or "")
+        if matched and not (q.other_role or q.unknown_place):
+            return answer_question(kb, tracker, matched[0])
         role = kb.resolve_role(tracker.get_slot("role") or "")
         return render.clarify(intents, role), []
 

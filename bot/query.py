@@ -36,6 +36,11 @@ INTENT_TOPICS: Dict[str, Tuple[str, ...]] = {
     "ask_overview": ("overview",),
 }
 
+# Store topic -> the question intent it answers.
+TOPIC_INTENTS: Dict[str, str] = {
+    topic: intent for intent, topics in INTENT_TOPICS.items() for topic in topics
+}
+
 # Topics that answer part of each other's question, for a role whose store lacks the asked one:
 # how many work in a job is half of whether it is in demand; the employers a role's document names
 # say which trades hire it, and the trades that recruit it say what kind of employer does; a

@@ -8,11 +8,13 @@ rebuild has replaced the file.
 from __future__ import annotations
 
 from collections import OrderedDict
+from functools import cached_property
 from pathlib import Path
 from typing import Dict, List, Sequence
 
 from bot.knowledge import paths
 from bot.knowledge.lexicon import Lexicon
+from bot.knowledge.match import FactIndex, TopicMatch
 from bot.knowledge.models import Fact, Salary, Source
 from bot.knowledge.store import StoreContents, read_store
 
@@ -118,6 +120,18 @@ class KnowledgeBase:
                 if (f.provenance.source_id, f.provenance.section) in paths_with_role
             ]
         return [f for f in found if f.role == role]
+
+    def topics_matching(self, role: str, text: str) -> List[TopicMatch]:
+        """The role's topics whose facts hold the most of a question's wording, best first."""
+        return self._index.topics(role, text)
+
+    @cached_property
+    def _index(self) -> FactIndex:
+        words = {
+            t: [*self.lexicon.topics.get(t, []), *self.lexicon.question_words.get(t, [])]
+            for t in TOPICS
+        }
+        return FactIndex(self._contents.facts, words)
 
     def topics(self, role: str) -> List[str]:
         """Topics the store has facts on for a role."""

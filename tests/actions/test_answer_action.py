@@ -506,3 +506,15 @@ async def test_only_questions_read_confidently_and_answerable_are_added(
         entities=[ent("role", "客服经理")], clauses=clauses,
     )  # fmt: skip
     assert texts(dispatcher) == render.answer(kb, Query("ask_role_names", "客服经理")).text
+
+
+async def test_a_topic_not_covered_is_followed_by_the_one_its_words_point_to(dispatcher, domain):
+    # 客服专员 has no typical day; its outlook speaks of 远程工作 and 虚拟客服中心, which the
+    # question's words point to, ahead of the neighbouring duties
+    text = "以后做客服人员能不能在家远程上班?工作场景会有哪些变化?"
+    await ask(
+        dispatcher, domain, text, "ask_daily_routine", "客服专员", ("ask_daily_routine", 0.97)
+    )
+    reply = texts(dispatcher)
+    assert reply.startswith("知识库中没有关于客服专员典型的一天的内容。")
+    assert "相关的内容——客服专员的就业前景:" in reply and "远程工作" in reply

@@ -294,3 +294,23 @@ async def test_clarify_answers_the_questions_that_read_clearly_one_by_one(dispat
     assert reply.startswith("客服总监的典型的一天:") and "\n\n客服总监的证书:" in reply
     assert "您是想问" not in reply
     assert slot_events(events)["topic"] == "ask_daily_routine"
+
+
+async def test_clarify_answers_the_topic_whose_facts_hold_the_questions_words(
+    dispatcher, domain, kb
+):
+    text = "客户服务管理师要不要搭建整个客户服务管理体系?"
+    events = await clarify(dispatcher, domain, text, FALLBACK_RANKING, role="客户服务管理师")
+    reply = texts(dispatcher)
+    assert reply.startswith("客户服务管理师的职责:")
+    assert "客户服务管理体系的策划" in reply and "——来源:" in reply
+    assert slot_events(events)["topic"] == "ask_duties"
+
+
+async def test_clarify_still_asks_when_two_topics_hold_the_words_alike(dispatcher, domain, kb):
+    # 城市 and 学历: the cities' and the education's facts match about as well
+    text = "客服总监在哪些城市要什么学历"
+    found = kb.topics_matching("客服总监", "在哪些城市要什么学历")
+    assert found[0].score - found[1].score < 0.2
+    await clarify(dispatcher, domain, text, FALLBACK_RANKING)
+    assert texts(dispatcher) == "抱歉,我没太明白。您是想问:"
