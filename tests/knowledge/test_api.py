@@ -53,3 +53,4 @@ def test_question_words_name_topics_in_questions_but_never_route_headings(kb: Kn
     assert lex.topics_in("客服主管的招聘需求怎么样") == []  # a "市场需求" heading stays put
     assert lex.topics_asked("升职以后一天的工作怎么安排") == ["daily_routine"]
     assert lex.topics_asked("学历和证书") == ["certification", "education"]  # lexicon order
+    assert lex.topics_asked("客服专员需要什么证照") == ["certification"]  # 證照, as Taiwan says
