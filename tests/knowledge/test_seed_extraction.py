@@ -217,3 +217,16 @@ def test_a_pages_list_of_its_headings_is_not_an_overview_statement(kb: Knowledge
     assert not [t for t in overview if "职业定义,工作流程" in t]
     # The definition right under it is still there.
     assert any(t.startswith("在向客户提供产品和服务的交易过程中") for t in overview)
+
+
+def test_a_statement_naming_a_requirement_topic_belongs_to_it_in_any_section(kb: KnowledgeBase):
+    # Both sit under "七、学习路径规划与职业技能成长资源推荐", which names skills.
+    skills = [f.value for f in kb.facts("客服主管", "skills")]
+    education = [f.value for f in kb.facts("客服主管", "education")]
+    platforms = [f.value for f in kb.facts("客服主管", "platforms")]
+    assert not [s for s in skills if "教育背景" in s or "资讯平台" in s]
+    assert any("本科或研究生教育背景" in e for e in education)
+    assert any(p.startswith("相关的职业资讯平台包括智联招聘") for p in platforms)
+    # Broad words stay put: 行业 in an outlook sentence does not make it an industries fact.
+    outlook = [f.value for f in kb.facts("客服专员", "outlook")]
+    assert any(o.startswith("随着数字化转型和人工智能技术的发展,客服行业") for o in outlook)

@@ -27,6 +27,9 @@ STATEMENT_TOPICS = {
     "skills",
     "salary_factors",
 }
+# Topics a sentence names by words that mean nothing else (教育背景, 资讯平台, 证书), so a
+# statement naming one belongs to it whichever section it sits in.
+REQUIREMENTS = {"education", "platforms", "certification"}
 # Topics whose values are typed and extracted elsewhere.
 TYPED_TOPICS = {"salary"}
 REMEDY = re.compile(r"解决|应对|突破|途径|方式")
@@ -87,15 +90,27 @@ def _next_paragraph(blocks: Sequence[Block], index: int) -> str | None:
     return None
 
 
-def _statements(ctx: DocContext, block: Block, topic: str) -> None:
+def _statements(ctx: DocContext, block: Block, section_topic: str) -> None:
     for offset, sentence in sentences(block.text):
         if sentence.endswith(":") or len(sentence) < 8 or NAVIGATION.match(sentence):
             continue
         provenance = ctx.provenance(block, offset, sentence)
+        topic = _statement_topic(ctx, sentence, section_topic)
         for role in ctx.roles_for(block, sentence):
             ctx.add_fact(Fact(topic, role, sentence, provenance))
         if topic == "overview":
             _duty_statement(ctx, sentence, provenance)
+
+
+def _statement_topic(ctx: DocContext, sentence: str, section_topic: str) -> str:
+    """The section's topic, unless the sentence names a topic of REQUIREMENTS and not it.
+
+    Under "学习路径规划与职业技能成长资源推荐" (skills), "…要求具备相关的本科或研究生教育背景"
+    states the education and "相关的职业资讯平台包括智联招聘…" the platforms. Broader words
+    stay where they are: 行业 in an outlook sentence is the outlook's business.
+    """
+    named = [t for t in ctx.lexicon.topics_in(sentence) if t in REQUIREMENTS]
+    return section_topic if not named or section_topic in named else named[0]
 
 
 def _duty_statement(ctx: DocContext, sentence: str, provenance: Provenance) -> None:
