@@ -99,10 +99,30 @@ class ActionAnswer(KnowledgeAction):
             return same
         intent = topic_read(kb, tracker, (tracker.latest_message.get("intent") or {}).get("name"))
         if intent in INTENT_TOPICS:
-            also = _other_questions_asked(kb, tracker, intent)
-            if also:
-                return answer_intents(kb, tracker, [intent, *also])
+            asked = [intent, *_narrower_asked(kb, tracker, intent)]
+            asked += _other_questions_asked(kb, tracker, intent)
+            if len(asked) > 1:
+                return answer_intents(kb, tracker, list(dict.fromkeys(asked)))
         return answer_question(kb, tracker, intent)
+
+
+# A topic -> the narrower one its question can ask for in so many words: "为什么有人年薪高有人
+# 年薪低" is a salary question about what the pay depends on.
+NARROWER = {"ask_salary": "ask_salary_factors"}
+
+
+def _narrower_asked(kb: KnowledgeBase, tracker: Tracker, intent: str) -> List[str]:
+    """The narrower topic the message's words name, if the store answers it for the role.
+
+    Answered after the question as the classifier read it: the figures, then what they
+    depend on; a follow-up ("那二线城市呢") still asks about the figures.
+    """
+    narrower = NARROWER.get(intent)
+    if narrower not in _intents_named_in(kb, words_besides_entities(tracker)):
+        return []
+    entities = tracker.latest_message.get("entities") or []
+    role = resolve(kb, intent, user_text(tracker), entities, tracker.slots).role
+    return [narrower] if role and render.covers(kb, role, narrower) else []
 
 
 def topic_read(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> str | None:
@@ -270,11 +290,13 @@ class ActionCompareRoles(KnowledgeAction):
         same = same_role_reply(kb, tracker)  # two names of one role
         if same:
             return same
-        roles = roles_in(kb, tracker.latest_message.get("entities") or [])
+        named = roles_in(kb, tracker.latest_message.get("entities") or [])
         current = kb.resolve_role(tracker.get_slot("role") or "")
-        if len(roles) < 2 and current and current not in roles:
-            roles.insert(0, current)
+        roles = [current, *named] if len(named) < 2 and current and current not in named else named
         if len(roles) < 2:
+            asked = _one_role_reading(kb, tracker, named)
+            if asked:
+                return answer_question(kb, tracker, asked)
             return render.Answer(
                 "请告诉我要对比的两个岗位,例如:客服主管和客服总监哪个工资高?",
                 buttons=render.role_buttons(kb, "inform"),
@@ -282,6 +304,22 @@ class ActionCompareRoles(KnowledgeAction):
         intent = (_intents_named_in(kb, user_text(tracker)) or ["ask_salary"])[0]
         answer = render.compare_answer(kb, roles, intent)
         return answer, [SlotSet("last_sources", answer.cited), SlotSet("topic", intent)]
+
+
+def _one_role_reading(kb: KnowledgeBase, tracker: Tracker, roles: List[str]) -> str | None:
+    """What a "comparison" with one role asks: the topic its words name, else the classifier's
+    next likely question, if the store answers it for the role.
+
+    "同樣是客戶體驗總監,大公司和小公司開的薪水差很多嗎?哪些因素會拉開差距?" compares
+    employers, not jobs: it asks what the pay depends on.
+    """
+    if len(roles) != 1:
+        return None
+    named = _intents_named_in(kb, words_besides_entities(tracker))
+    for intent in [*named, *_likely(tracker)]:
+        if intent in INTENT_TOPICS and render.covers(kb, roles[0], intent):
+            return intent
+    return None
 
 
 # "…和…是同一个岗位吗", "是一回事吗": asks whether two names mean one job.

@@ -518,3 +518,19 @@ async def test_a_topic_not_covered_is_followed_by_the_one_its_words_point_to(dis
     reply = texts(dispatcher)
     assert reply.startswith("知识库中没有关于客服专员典型的一天的内容。")
     assert "相关的内容——客服专员的就业前景:" in reply and "远程工作" in reply
+
+
+async def test_a_salary_question_asking_what_makes_the_difference_also_gets_the_factors(
+    dispatcher, domain, kb
+):
+    text = "同样是客服部总监,为什么有人年薪高有人年薪低?"
+    events = await ask(dispatcher, domain, text, "ask_salary", "客服总监")
+    factors = render.answer(kb, Query("ask_salary_factors", "客服总监"))
+    salary = render.answer(kb, Query("ask_salary", "客服总监"))
+    assert texts(dispatcher) == f"{salary.text}\n\n{factors.text}"
+    assert slot_events(events)["topic"] == "ask_salary"  # a follow-up asks for figures
+
+
+async def test_a_plain_salary_question_gets_the_figures_alone(dispatcher, domain, kb):
+    await ask(dispatcher, domain, "客服总监年薪多少", "ask_salary", "客服总监")
+    assert texts(dispatcher) == render.answer(kb, Query("ask_salary", "客服总监")).text

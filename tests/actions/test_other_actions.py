@@ -314,3 +314,20 @@ async def test_clarify_still_asks_when_two_topics_hold_the_words_alike(dispatche
     assert found[0].score - found[1].score < 0.2
     await clarify(dispatcher, domain, text, FALLBACK_RANKING)
     assert texts(dispatcher) == "抱歉,我没太明白。您是想问:"
+
+
+async def test_a_comparison_naming_one_role_answers_what_its_words_ask(dispatcher, domain, kb):
+    text = "同樣是客戶體驗總監,大公司和小公司開的薪水差很多嗎?哪些因素會拉開差距?"
+    ranking = [{"name": "compare_roles", "confidence": 0.51}]
+    tracker = make_tracker(text, "compare_roles", [ent("role", "客服总监")], intent_ranking=ranking)
+    events = await ActionCompareRoles().run(dispatcher, tracker, domain)
+    reply = texts(dispatcher)
+    assert reply.startswith("客服總監的薪資影響因素:") and "企業規模" in reply
+    assert "請告訴我要對比的兩個崗位" not in reply
+    assert slot_events(events)["topic"] == "ask_salary_factors"
+
+
+async def test_a_comparison_naming_one_role_and_no_topic_still_asks_for_two(dispatcher, domain):
+    tracker = make_tracker("客服总监比一比", "compare_roles", [ent("role", "客服总监")])
+    await ActionCompareRoles().run(dispatcher, tracker, domain)
+    assert texts(dispatcher).startswith("请告诉我要对比的两个岗位")
