@@ -37,6 +37,8 @@ HELDOUT_SETS = (
     (ROOT / "benchmarks" / "questions_heldout5.yml", "h5-"),
     (ROOT / "benchmarks" / "questions_heldout6.yml", "h6-"),
     (ROOT / "benchmarks" / "questions_heldout7.yml", "h7-"),
+    (ROOT / "benchmarks" / "questions_heldout8.yml", "h8-"),
+    (ROOT / "benchmarks" / "questions_heldout9.yml", "h9-"),
 )
 NLU_DIR = ROOT / "data" / "nlu"
 MIN_QUESTIONS = 60
