@@ -7,6 +7,7 @@ away. Every factual answer records what it cited, for "出处是哪里?".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Sequence, Tuple
 
@@ -142,7 +143,11 @@ def _fact_line(f: Fact) -> str:
         mandatory = {True: "(强制)", False: "(非强制)"}.get(f.attrs.get("mandatory"), "")
         if f.attrs.get("none"):
             mandatory = ""
-        return f"{f.value}" + (f"(等级:{levels})" if levels else "") + mandatory
+        # What the certificate is for ("提高客户管理能力"): a phrase of its own, not the sentence
+        # or label line that lists it among others.
+        plain = f.detail and f.value not in f.detail and not re.search(r"[::]", f.detail)
+        purpose = f":{f.detail.rstrip('。')}" if plain and not levels else ""
+        return f"{f.value}" + (f"(等级:{levels})" if levels else "") + mandatory + purpose
     if f.topic == "career_path":
         years = ""
         if f.attrs.get("min_years") is not None:

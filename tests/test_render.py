@@ -131,3 +131,12 @@ def test_names_and_words_the_answer_covers_are_not_added(kb, role, text):
     answered = industries if role == "客户服务管理师" else render.Answer("")
     assert render.named_facts(kb, role, text, answered) == []
     assert render.with_named(industries, kb, role, []) == industries
+
+
+def test_a_certificate_says_what_it_is_for_when_the_document_does(kb):
+    text = render.facts_answer(kb, "客服主管", "ask_certification").text
+    assert "· 客户关系管理(CRM)认证课程:提高客户管理能力\n" in text
+    assert "· 项目管理专业人士(PMP):提升项目管理技能\n" in text
+    # an explanation that is the label line or list sentence naming it is not repeated
+    director = render.facts_answer(kb, "客服总监", "ask_certification").text
+    assert "· 无强制性证书\n" in director and "· 客户服务管理师(非强制)\n" in director
