@@ -126,24 +126,30 @@ def _narrower_asked(kb: KnowledgeBase, tracker: Tracker, intent: str) -> List[st
 
 
 def topic_read(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> str | None:
-    """The classifier's topic, unless the words name exactly one other that it finds likely too
-    and that the store answers for the role.
+    """The classifier's topic, unless the words name exactly one other that the store answers
+    for the role and that a second signal backs: the classifier finds it likely too, or the
+    role's facts the words match best are on it.
 
     "县城干了十年的客服主管,工资呢" read as details (a follow-up) asks about the salary it names.
     "升成团队主管之后,一天的工作怎么安排" read as the career path (升成 is no word for it), with
-    the typical day second, asks about the day its words name. "客服管理人员除了做培训,还负责
-    什么" stays a duties question: 培训 names skills, which the store lacks for that role.
+    the typical day second, asks about the day its words name. "客服班长有没有必要去上个CRM认证
+    课程" read as skills names certification, and its best-matching fact is the CRM course.
+    "客服管理人员除了做培训,还负责什么" stays a duties question: 培训 names skills, which the
+    store lacks for that role.
     """
     named = _intents_named_in(kb, words_besides_entities(tracker))
     if len(named) != 1 or named[0] == intent:
         return intent
     if intent in FOLLOW_UPS:
         return named[0]
-    if intent in INTENT_TOPICS and named[0] in _likely(tracker):
-        entities = tracker.latest_message.get("entities") or []
-        role = resolve(kb, intent, user_text(tracker), entities, tracker.slots).role
-        if role and render.covers(kb, role, named[0]):
-            return named[0]
+    if intent not in INTENT_TOPICS:
+        return intent
+    entities = tracker.latest_message.get("entities") or []
+    role = resolve(kb, intent, user_text(tracker), entities, tracker.slots).role
+    if not (role and render.covers(kb, role, named[0])):
+        return intent
+    if named[0] in _likely(tracker) or named[0] == _best_matched(kb, tracker, role):
+        return named[0]
     return intent
 
 
@@ -198,6 +204,11 @@ def answer_intents(
     return joined, [*kept, SlotSet("last_sources", joined.cited)]
 
 
+# A question of a several-question message adds its answer from this confidence on: read
+# alone, a fragment ("后面还有没有更高的位置可以发展": outlook 0.51) is easily misread.
+CLAUSE_MIN_CONFIDENCE = 0.8
+
+
 def _other_questions_asked(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> List[str]:
     """Topics besides `intent` that the questions of a several-question message were read as
     (bot.nlu.clauses), confidently and answerably for the role.
@@ -211,8 +222,10 @@ def _other_questions_asked(kb: KnowledgeBase, tracker: Tracker, intent: str | No
         return []
     found: List[str] = []
     for clause in tracker.latest_message.get("clauses") or []:
-        name = (clause.get("intent") or {}).get("name")
-        answerable = name in INTENT_TOPICS and render.covers(kb, role, name)
+        reading = clause.get("intent") or {}
+        name = reading.get("name")
+        sure = (reading.get("confidence") or 0) >= CLAUSE_MIN_CONFIDENCE
+        answerable = sure and name in INTENT_TOPICS and render.covers(kb, role, name)
         if answerable and name != intent and name not in found:
             found.append(name)
     return found
@@ -262,6 +275,12 @@ def _related_intent(kb: KnowledgeBase, tracker: Tracker, q: Query) -> str | None
 # this much more than any other topic's best fact, is the one its words point to.
 MATCH_MIN_SHARE = 0.3
 MATCH_MIN_LEAD = 0.2
+
+
+def _best_matched(kb: KnowledgeBase, tracker: Tracker, role: str) -> str | None:
+    """The question intent of the role's fact that holds most of the message's own words."""
+    found = kb.topics_matching(role, words_besides_entities(tracker))
+    return TOPIC_INTENTS.get(found[0].topic) if found else None
 
 
 def _topic_matched(kb: KnowledgeBase, tracker: Tracker, role: str) -> List[str]:

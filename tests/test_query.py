@@ -82,6 +82,8 @@ def test_market_words_are_not_place_names(kb, text):
         ("天津的客服总监刚干满一年", "一年"),
         ("入职一年了,想问问行情", "一年"),
         ("要求一年以上经验", "一年以上"),
+        ("北京的客服部总监干了十多年", "十多年"),
+        ("做了20几年客服", "20几年"),
     ],
 )
 def test_the_experience_pattern_finds_years_said_as_years_of_work(kb, text, years):
@@ -105,8 +107,9 @@ def test_the_experience_pattern_skips_years_that_are_not_experience(text):
     assert re.search(Lexicon.load().years_regex, text) is None
 
 
-def test_compound_numerals_give_their_band(kb):
-    assert resolve(kb, "ask_salary", "", [e("experience", "十二年")], {}).band == "资深"
+@pytest.mark.parametrize("said", ["十二年", "十多年", "20几年", "十多个年头"])
+def test_compound_numerals_give_their_band(kb, said):
+    assert resolve(kb, "ask_salary", "", [e("experience", said)], {}).band == "资深"
 
 
 @pytest.mark.parametrize("said", ["一年多", "一年半", "一年左右", "一年以上", "一年"])

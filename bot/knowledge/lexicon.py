@@ -29,7 +29,8 @@ _CN_DIGITS = {
     "九": 9,
 }
 _USER_YEARS = re.compile(
-    r"([\d两一二三四五六七八九十]{1,3})\s*(?:(?:-|到|至|~)\s*([\d两一二三四五六七八九十]{1,3})\s*)?个?\s*年(以上|多)?"
+    r"([\d两一二三四五六七八九十]{1,3})(多|几)?\s*"
+    r"(?:(?:-|到|至|~)\s*([\d两一二三四五六七八九十]{1,3})\s*)?个?\s*年(以上|多)?"
 )
 
 
@@ -228,7 +229,7 @@ class Lexicon:
 
     def band_for_user(self, value: str) -> str | None:
         """Band for what a user said: a band word, "4年", "3到5年", "三年", "五六年", "5年以上",
-        "四个年头"."""
+        "四个年头", "十多年"."""
         text = value.strip()
         for band in self.bands:
             if text == band.name or text in band.words or text in band.levels:
@@ -238,12 +239,14 @@ class Lexicon:
             return self.find_band(text)
         try:
             low, high = _numbers(m.group(1))
-            if m.group(2):
-                high = _numbers(m.group(2))[0]
+            if m.group(3):
+                high = _numbers(m.group(3))[0]
         except ValueError:
             return None
-        if m.group(3):  # "5年以上" / "两年多"
-            return self._band_open(low) if "以上" in m.group(3) else self.band_for_years(low + 0.5)
+        if m.group(2):  # "十多年" / "20几年"
+            return self.band_for_years(low + 0.5)
+        if m.group(4):  # "5年以上" / "两年多"
+            return self._band_open(low) if "以上" in m.group(4) else self.band_for_years(low + 0.5)
         if high is not None:
             return self._band_range(low, high)
         return self.band_for_years(low)
