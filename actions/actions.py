@@ -148,7 +148,7 @@ def topic_read(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> str |
     role = resolve(kb, intent, user_text(tracker), entities, tracker.slots).role
     if not (role and render.covers(kb, role, named[0])):
         return intent
-    if named[0] in _likely(tracker) or named[0] == _best_matched(kb, tracker, role):
+    if named[0] in _likely(tracker) or named[0] in _topic_matched(kb, tracker, role, SOME_MATCH):
         return named[0]
     return intent
 
@@ -272,28 +272,26 @@ def _related_intent(kb: KnowledgeBase, tracker: Tracker, q: Query) -> str | None
 
 
 # A topic whose best fact holds at least this share of a question's informative wording, and
-# this much more than any other topic's best fact, is the one its words point to.
-MATCH_MIN_SHARE = 0.3
-MATCH_MIN_LEAD = 0.2
+# leads every other topic's best fact by this much, is the one its words point to: CLEAR to
+# answer on that alone, SOME to back a topic the words name in so many words.
+CLEAR_MATCH = (0.3, 0.2)
+SOME_MATCH = (0.15, 0.05)
 
 
-def _best_matched(kb: KnowledgeBase, tracker: Tracker, role: str) -> str | None:
-    """The question intent of the role's fact that holds most of the message's own words."""
-    found = kb.topics_matching(role, words_besides_entities(tracker))
-    return TOPIC_INTENTS.get(found[0].topic) if found else None
-
-
-def _topic_matched(kb: KnowledgeBase, tracker: Tracker, role: str) -> List[str]:
-    """The question intent whose facts of the role clearly hold most of the message's own
-    words (bot.knowledge.match), if one does.
+def _topic_matched(
+    kb: KnowledgeBase, tracker: Tracker, role: str, least: tuple[float, float] = CLEAR_MATCH
+) -> List[str]:
+    """The question intent whose facts of the role hold most of the message's own words
+    (bot.knowledge.match), by at least the `least` share and lead, if one does.
 
     "客户服务管理师要不要搭建整个客户服务管理体系?" repeats a duty's words
     ("客户服务管理体系的策划、组建和实施监督") that no intent example has.
     """
     found = kb.topics_matching(role, words_besides_entities(tracker)) if role else []
-    if not found or found[0].score < MATCH_MIN_SHARE:
+    share, lead = least
+    if not found or found[0].score < share:
         return []
-    if len(found) > 1 and found[0].score - found[1].score < MATCH_MIN_LEAD:
+    if len(found) > 1 and found[0].score - found[1].score < lead:
         return []
     intent = TOPIC_INTENTS.get(found[0].topic)
     return [intent] if intent else []

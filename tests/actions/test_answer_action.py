@@ -398,12 +398,13 @@ async def test_words_naming_one_likely_topic_outweigh_the_classifiers_choice(
 @pytest.mark.parametrize(
     "text, role, ranking, heading",
     [
-        # the day is named but the classifier all but rules it out
+        # 行业 names the industries, but the classifier all but rules them out and the words
+        # match the outlook's facts as well as the industries'
         (
-            "升成团队主管之后,一天的工作大概是怎么安排的?",
-            "客服主管",
-            (("ask_career_path", 0.99), ("ask_daily_routine", 0.01)),
-            "客服主管的晋升路径:",
+            "客服专员这行是不是夕阳行业",
+            [{**ent("role", "客服专员"), "start": 0, "end": 4}],
+            (("ask_outlook", 0.99), ("ask_industries", 0.01)),
+            "客服专员的就业前景:",
         ),
         # 培训 names skills, which the store lacks for 客户服务管理师: its duties answer
         (
@@ -414,7 +415,7 @@ async def test_words_naming_one_likely_topic_outweigh_the_classifiers_choice(
         ),
     ],
 )
-async def test_the_classifiers_choice_stays_unless_the_named_topic_is_likely_and_covered(
+async def test_the_classifiers_choice_stays_unless_the_named_topic_is_backed_and_covered(
     dispatcher, domain, text, role, ranking, heading
 ):
     await ask(dispatcher, domain, text, ranking[0][0], role, *ranking)
@@ -534,3 +535,14 @@ async def test_a_salary_question_asking_what_makes_the_difference_also_gets_the_
 async def test_a_plain_salary_question_gets_the_figures_alone(dispatcher, domain, kb):
     await ask(dispatcher, domain, "客服总监年薪多少", "ask_salary", "客服总监")
     assert texts(dispatcher) == render.answer(kb, Query("ask_salary", "客服总监")).text
+
+
+async def test_words_naming_a_topic_its_facts_clearly_hold_outweigh_a_sure_classifier(
+    dispatcher, domain
+):
+    text = "客服班长有没有必要去上个CRM认证课程?"
+    ranking = (("ask_skills", 0.99), ("ask_certification", 0.01))
+    events = await ask(dispatcher, domain, text, "ask_skills", "客服主管", *ranking)
+    assert texts(dispatcher).startswith("客服主管的证书:")
+    assert "客户关系管理(CRM)认证课程:提高客户管理能力" in texts(dispatcher)
+    assert slot_events(events)["topic"] == "ask_certification"
