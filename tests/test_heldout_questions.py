@@ -39,6 +39,8 @@ HELDOUT_SETS = (
     (ROOT / "benchmarks" / "questions_heldout7.yml", "h7-"),
     (ROOT / "benchmarks" / "questions_heldout8.yml", "h8-"),
     (ROOT / "benchmarks" / "questions_heldout9.yml", "h9-"),
+    (ROOT / "benchmarks" / "questions_heldout10.yml", "h10-"),
+    (ROOT / "benchmarks" / "questions_heldout11.yml", "h11-"),
 )
 NLU_DIR = ROOT / "data" / "nlu"
 MIN_QUESTIONS = 60
