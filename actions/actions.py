@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.knowledge import check_at_startup, knowledge
 from bot import render
 from bot.knowledge import KnowledgeBase, StoreError
+from bot.knowledge.match import lead
 from bot.query import INTENT_TOPICS, NEIGHBOUR_INTENTS, TOPIC_INTENTS, Query, resolve, roles_in
 from bot.text import detect_script, in_script, normalize_text
 
@@ -288,10 +289,8 @@ def _topic_matched(
     ("客户服务管理体系的策划、组建和实施监督") that no intent example has.
     """
     found = kb.topics_matching(role, words_besides_entities(tracker)) if role else []
-    share, lead = least
-    if not found or found[0].score < share:
-        return []
-    if len(found) > 1 and found[0].score - found[1].score < lead:
+    share, ahead = least
+    if not found or found[0].score < share or lead(found) < ahead:
         return []
     intent = TOPIC_INTENTS.get(found[0].topic)
     return [intent] if intent else []

@@ -141,8 +141,8 @@ def _fact_line(f: Fact) -> str:
     if f.topic == "certification":
         levels = "、".join(f.attrs.get("levels", []))
         mandatory = {True: "(强制)", False: "(非强制)"}.get(f.attrs.get("mandatory"), "")
-        if f.attrs.get("none"):
-            mandatory = ""
+        if f.attrs.get("none"):  # "无强制性证书" is ours; the document's words say 暂无 (none yet)
+            return f"{f.value}(原文:{f.provenance.quote.lstrip('-•· ').rstrip('。')})"
         # What the certificate is for ("提高客户管理能力"): a phrase of its own, not the sentence
         # or label line that lists it among others.
         plain = f.detail and f.value not in f.detail and not re.search(r"[::]", f.detail)

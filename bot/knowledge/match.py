@@ -87,3 +87,21 @@ class FactIndex:
             if score > 0 and score > getattr(best.get(fact.topic), "score", 0):
                 best[fact.topic] = TopicMatch(fact.topic, score, fact)
         return sorted(best.values(), key=lambda m: -m.score)
+
+
+def lead(found: Sequence[TopicMatch]) -> float:
+    """How far the best topic is ahead of the next one that rests on other evidence.
+
+    A sentence filed under two topics (客服主管's overview sentence that also states its duties)
+    is one piece of evidence, not a tie between them.
+    """
+    if not found:
+        return 0.0
+    best = found[0]
+    evidence = (best.fact.provenance.source_id, best.fact.provenance.quote)
+    others = [
+        m.score
+        for m in found[1:]
+        if (m.fact.provenance.source_id, m.fact.provenance.quote) != evidence
+    ]
+    return best.score - (others[0] if others else 0.0)

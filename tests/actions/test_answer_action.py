@@ -470,9 +470,9 @@ def _clauses(*readings):
 
 
 async def test_each_question_of_a_message_is_answered_in_turn(dispatcher, domain, kb):
-    text = "客户服务主管是个什么样的职位?主要负责哪一块?"
+    text = "客户服务主管在公司里是什么定位?主要负责哪一块?"
     clauses = _clauses(
-        ("客户服务主管是个什么样的职位", "ask_overview", 0.93),
+        ("客户服务主管在公司里是什么定位", "ask_overview", 0.93),
         ("主要负责哪一块", "ask_duties", 0.98),
     )
     events = await run(

@@ -213,7 +213,8 @@ async def test_both_answers_to_a_split_message_add_an_item_it_names_once(dispatc
 async def test_clarify_still_asks_unless_both_readings_are_confident_and_answerable(
     dispatcher, domain, ranking, role
 ):
-    await clarify(dispatcher, domain, "这个岗位怎么样?都做些什么?", ranking, role)
+    # words no fact of the role holds clearly (bot.knowledge.match) either
+    await clarify(dispatcher, domain, "这个怎么样?都有些啥?", ranking, role)
     (message,) = dispatcher.messages
     assert message["text"] == "抱歉,我没太明白。您是想问:"
 

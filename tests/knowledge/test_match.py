@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge.match import FactIndex, bigrams
+from bot.knowledge.match import FactIndex, bigrams, lead
 from bot.knowledge.models import Fact, Provenance
 
 
@@ -68,3 +68,23 @@ def test_a_word_every_fact_has_says_nothing():
 def test_the_store_answers_through_its_read_api(kb):
     found = kb.topics_matching("客户服务管理师", "客户服务管理师要不要搭建整个客户服务管理体系?")
     assert found[0].topic == "duties" and "体系" in found[0].fact.value
+
+
+def test_one_sentence_filed_under_two_topics_is_no_tie():
+    both = "负责处理客户投诉和协调各部门之间的沟通"
+    facts = [
+        fact("duties", both, section="职责"),
+        fact("overview", both, section="概述"),
+        fact("skills", "沟通能力"),
+        fact("outlook", "客户投诉增多"),
+    ]
+    found = FactIndex(facts, {}).topics(
+        "客服主管", "要亲自处理客户投诉吗?部门之间的协调也归他管吗?"
+    )
+    assert [m.topic for m in found[:2]] == ["duties", "overview"]
+    assert found[0].score - found[1].score < 0.05  # alike, yet the same evidence
+    assert lead(found) == found[0].score - found[2].score
+
+
+def test_the_lead_of_nothing_is_nothing():
+    assert lead([]) == 0.0
