@@ -12,14 +12,13 @@ sees either component: both are prediction-only classifiers in Rasa's recipe.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.component import StatelessComponent
 
 CLAUSES = "clauses"
 # The message a clause was cut from; only ever set on the clause messages this module adds.
@@ -45,24 +44,8 @@ def split_clauses(text: str) -> List[str]:
     return clauses[:MAX_CLAUSES] if len(clauses) > 1 else []
 
 
-class _PredictionOnly(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> GraphComponent:
-        return cls()
-
-    @staticmethod
-    def supported_languages() -> List[str] | None:
-        return ["zh"]
-
-
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class ClauseSplitter(_PredictionOnly):
+class ClauseSplitter(StatelessComponent):
     """Adds each question of a several-question message to the batch, marked with its parent."""
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -74,7 +57,7 @@ class ClauseSplitter(_PredictionOnly):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class ClauseCollector(_PredictionOnly):
+class ClauseCollector(StatelessComponent):
     """Takes the clause messages out of the batch and records their readings on their parents."""
 
     def process(self, messages: List[Message]) -> List[Message]:

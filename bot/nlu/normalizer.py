@@ -8,38 +8,22 @@ is kept on the message (`script`) so replies can mirror it.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_VALUE, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.component import StatelessComponent
 from bot.text import detect_script, normalize_text
 
 SCRIPT = "script"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class TextNormalizer(GraphComponent):
+class TextNormalizer(StatelessComponent):
     """Traditional->Simplified and NFKC on the message text; remembers the script."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> TextNormalizer:
-        return cls()
-
-    @staticmethod
-    def supported_languages() -> List[str] | None:
-        return ["zh"]
 
     def _normalize(self, message: Message) -> None:
         text = message.get(TEXT)
