@@ -25,6 +25,12 @@ def user_text(tracker: Tracker) -> str:
     return normalize_text(tracker.latest_message.get("text") or "")
 
 
+def query_of(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> Query:
+    """The latest message read as `intent`, with the context the slots carry."""
+    entities = tracker.latest_message.get("entities") or []
+    return resolve(kb, intent, user_text(tracker), entities, tracker.slots)
+
+
 def words_besides_entities(tracker: Tracker) -> str:
     """The user's text without its entities: 城市 in 二线城市 is a detail, not the topic."""
     text = tracker.latest_message.get("text") or ""
@@ -121,8 +127,7 @@ def _narrower_asked(kb: KnowledgeBase, tracker: Tracker, intent: str) -> List[st
     narrower = NARROWER.get(intent)
     if narrower not in _intents_named_in(kb, words_besides_entities(tracker)):
         return []
-    entities = tracker.latest_message.get("entities") or []
-    role = resolve(kb, intent, user_text(tracker), entities, tracker.slots).role
+    role = query_of(kb, tracker, intent).role
     return [narrower] if role and render.covers(kb, role, narrower) else []
 
 
@@ -145,8 +150,7 @@ def topic_read(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> str |
         return named[0]
     if intent not in INTENT_TOPICS:
         return intent
-    entities = tracker.latest_message.get("entities") or []
-    role = resolve(kb, intent, user_text(tracker), entities, tracker.slots).role
+    role = query_of(kb, tracker, intent).role
     if not (role and render.covers(kb, role, named[0])):
         return intent
     if named[0] in _likely(tracker) or named[0] in _topic_matched(kb, tracker, role, SOME_MATCH):
@@ -161,8 +165,7 @@ def answer_question(
 
     `items=False` leaves out the items the message names, for a caller that joins two answers.
     """
-    text = user_text(tracker)
-    q = resolve(kb, intent, text, tracker.latest_message.get("entities") or [], tracker.slots)
+    q = query_of(kb, tracker, intent)
     context = [
         SlotSet("role", q.role),
         SlotSet("city_tier", q.tier),
@@ -217,8 +220,7 @@ def _other_questions_asked(kb: KnowledgeBase, tracker: Tracker, intent: str | No
     "客户服务主管是个什么样的职位?主要负责哪一块?" read whole as duties also asks for the
     overview, which its first question alone reads as.
     """
-    entities = tracker.latest_message.get("entities") or []
-    role = resolve(kb, intent, user_text(tracker), entities, tracker.slots).role
+    role = query_of(kb, tracker, intent).role
     if not role:
         return []
     found: List[str] = []
@@ -433,8 +435,7 @@ class ActionClarify(KnowledgeAction):
         named = _intents_named_in(kb, words_besides_entities(tracker))
         if len(named) == 1 and named[0] in intents[:RESCUE_RANKS]:
             return answer_question(kb, tracker, named[0])
-        entities = tracker.latest_message.get("entities") or []
-        q = resolve(kb, None, user_text(tracker), entities, tracker.slots)
+        q = query_of(kb, tracker, None)
         matched = _topic_matched(kb, tracker, q.role or "")
         if matched and not (q.other_role or q.unknown_place):
             return answer_question(kb, tracker, matched[0])
@@ -456,8 +457,7 @@ def _tied_topics(kb: KnowledgeBase, tracker: Tracker, ranking: List[Dict[str, An
     if any((r.get("confidence") or 0) < threshold for r in top):
         return []
     intents = [str(r.get("name")) for r in top]
-    entities = tracker.latest_message.get("entities") or []
-    q = resolve(kb, intents[0], user_text(tracker), entities, tracker.slots)
+    q = query_of(kb, tracker, intents[0])
     answerable = q.role and not q.unknown_place and not q.other_role
     if answerable and all(i in INTENT_TOPICS and render.covers(kb, q.role, i) for i in intents):
         return intents
