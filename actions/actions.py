@@ -220,11 +220,12 @@ def _other_questions_asked(kb: KnowledgeBase, tracker: Tracker, intent: str | No
     "客户服务主管是个什么样的职位?主要负责哪一块?" read whole as duties also asks for the
     overview, which its first question alone reads as.
     """
-    role = query_of(kb, tracker, intent).role
+    clauses = tracker.latest_message.get("clauses") or []
+    role = query_of(kb, tracker, intent).role if clauses else None
     if not role:
         return []
     found: List[str] = []
-    for clause in tracker.latest_message.get("clauses") or []:
+    for clause in clauses:
         reading = clause.get("intent") or {}
         name = reading.get("name")
         sure = (reading.get("confidence") or 0) >= CLAUSE_MIN_CONFIDENCE
