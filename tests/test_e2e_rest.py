@@ -64,3 +64,14 @@ def test_rasas_http_api_is_off(stack):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(stack + path, timeout=10)
         assert refused.value.code in (404, 405), path
+
+
+def test_each_question_of_a_message_is_answered_through_both_servers(stack):
+    # The whole message reads as certification; its first question alone as the duties. The
+    # clauses travel from Rasa's NLU to the action server on the tracker's latest message.
+    # Rasa's REST collector sends each paragraph as a message of its own.
+    replies = [
+        r["text"] for r in say(stack, "e2e-6", "客服主管一般负责什么?要考哪些证书?") if "text" in r
+    ]
+    assert replies[0].startswith("客服主管的证书:") and "PMP" in replies[0]
+    assert replies[1].startswith("客服主管的职责:") and "处理客户投诉" in replies[1]
