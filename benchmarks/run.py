@@ -246,8 +246,8 @@ def main(argv: List[str] | None = None) -> int:
 
 TABLE_HEAD = [
     "| users | replies | replies/s | p50 ms | p95 ms | p99 ms | errors | empty "
-    "| Rasa CPU ms/reply |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| Rasa CPU ms/reply | Rasa cores busy | actions CPU ms/reply |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
 ]
 
 
@@ -255,16 +255,20 @@ def load_table(stack: Stack, levels: tuple, plan: Plan) -> Tuple[List[str], floa
     """One table row per concurrency level, and the one-user p50 (nan without that level)."""
     rows, one_user_p50 = list(TABLE_HEAD), float("nan")
     for level in levels:
-        cpu_before = cpu_s(stack.procs["rasa"])
+        before = {name: cpu_s(proc) for name, proc in stack.procs.items()}
         result = asyncio.run(run_load(stack.url, level, plan.conversations, plan.deadline_s))
         lat = result.latencies_ms
-        cpu_ms = (cpu_s(stack.procs["rasa"]) - cpu_before) * 1000 / max(len(lat), 1)
+        used = {name: cpu_s(proc) - before[name] for name, proc in stack.procs.items()}
+        per_reply = {name: seconds * 1000 / max(len(lat), 1) for name, seconds in used.items()}
+        # cores the Rasa server kept busy: below the workers' count, its workers waited
+        busy = used["rasa"] / result.elapsed_s if result.elapsed_s else float("nan")
         p50 = percentile(lat, 50) if lat else float("nan")
         one_user_p50 = p50 if level == 1 else one_user_p50
         rows.append(
             f"| {level} | {len(lat)} | {result.replies_per_s:.1f} | {p50:.1f} | "
             f"{percentile(lat, 95):.1f} | {percentile(lat, 99):.1f} | "
-            f"{result.errors} | {result.empty} | {cpu_ms:.1f} |"
+            f"{result.errors} | {result.empty} | {per_reply['rasa']:.1f} | {busy:.2f} "
+            f"| {per_reply['actions']:.1f} |"
         )
     return rows, one_user_p50
 
