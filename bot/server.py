@@ -51,7 +51,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import QueuePool
 
-from bot import inference
+from bot import inference, workers
 
 _ORIGINAL_VALIDATE = RemoteAction._validate_action_result
 _ORIGINAL_RESOLVE = Event.resolve_by_type
@@ -186,6 +186,7 @@ def apply() -> None:
     if not event.contains(Engine, "connect", use_wal):
         event.listen(Engine, "connect", use_wal)
     inference.apply()
+    workers.apply()
 
 
 class ApiConfigError(SystemExit):
