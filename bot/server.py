@@ -24,7 +24,9 @@ token from the environment (RASA_AUTH_TOKEN, or RASA_JWT_SECRET for JWT). The
 token is handed to Rasa's own --auth-token / --jwt-secret inside this process,
 so it never shows on a command line (`ps`).
 
-NLU inference skips two per-message costs that never change a parse (bot.inference).
+NLU inference skips two per-message costs that never change a parse (bot.inference),
+the model's graph runs node after node without dask's scheduler (bot.graph_runner), and
+each Sanic worker listens on a socket of its own (bot.workers).
 
 Everything else is stock Rasa: the arguments are Rasa's, and `rasa run` keeps
 working unchanged (only slower).
@@ -51,7 +53,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import QueuePool
 
-from bot import inference, workers
+from bot import graph_runner, inference, workers
 
 _ORIGINAL_VALIDATE = RemoteAction._validate_action_result
 _ORIGINAL_RESOLVE = Event.resolve_by_type
@@ -186,6 +188,7 @@ def apply() -> None:
     if not event.contains(Engine, "connect", use_wal):
         event.listen(Engine, "connect", use_wal)
     inference.apply()
+    graph_runner.apply()
     workers.apply()
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from sanic.server import runners
 
+_ORIGINAL_BIND = runners.bind_socket
 _ORIGINAL_SERVE = runners.serve
 
 

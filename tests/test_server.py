@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+import rasa.core.processor
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
+from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.nlu.training_data.features import Features
 from rasa.utils.tensorflow.models import RasaModel
+from sanic.server import runners
 
-from bot import inference, server
+from bot import graph_runner, inference, server, workers
 
 VALID = {
     "events": [{"event": "slot", "name": "role", "value": "客服主管"}],
@@ -152,6 +155,9 @@ def applied(monkeypatch):
     monkeypatch.setattr(LockStore, "_acquire_lock", server._ORIGINAL_ACQUIRE)
     monkeypatch.setattr(Features, "_combine_sparse_features", inference._ORIGINAL_COMBINE)
     monkeypatch.setattr(RasaModel, "_rasa_predict", inference._ORIGINAL_PREDICT)
+    monkeypatch.setattr(rasa.core.processor, "DaskGraphRunner", DaskGraphRunner)
+    monkeypatch.setattr(runners, "bind_socket", workers._ORIGINAL_BIND)
+    monkeypatch.setattr(runners, "serve", workers._ORIGINAL_SERVE)
     server.apply()
 
 
@@ -167,6 +173,9 @@ def test_apply_installs_every_fix(applied) -> None:
     assert LockStore._acquire_lock is server.acquire_lock
     assert Features._combine_sparse_features is inference.combine_sparse
     assert RasaModel._rasa_predict is inference.predict_with_traced_graph
+    assert rasa.core.processor.DaskGraphRunner is graph_runner.SequentialGraphRunner
+    assert runners.bind_socket is workers.reserve_port
+    assert runners.serve is workers.serve_own_socket
 
 
 @pytest.fixture
