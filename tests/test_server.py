@@ -6,12 +6,13 @@ import pytest
 import rasa.core.processor
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
+from rasa.core.agent import Agent
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.nlu.training_data.features import Features
 from rasa.utils.tensorflow.models import RasaModel
 from sanic.server import runners
 
-from bot import graph_runner, inference, server, workers
+from bot import graph_runner, heap, inference, server, workers
 
 VALID = {
     "events": [{"event": "slot", "name": "role", "value": "客服主管"}],
@@ -158,6 +159,7 @@ def applied(monkeypatch):
     monkeypatch.setattr(rasa.core.processor, "DaskGraphRunner", DaskGraphRunner)
     monkeypatch.setattr(runners, "bind_socket", workers._ORIGINAL_BIND)
     monkeypatch.setattr(runners, "serve", workers._ORIGINAL_SERVE)
+    monkeypatch.setattr(Agent, "load_model", heap._ORIGINAL_LOAD_MODEL)
     server.apply()
 
 
@@ -176,6 +178,7 @@ def test_apply_installs_every_fix(applied) -> None:
     assert rasa.core.processor.DaskGraphRunner is graph_runner.SequentialGraphRunner
     assert runners.bind_socket is workers.reserve_port
     assert runners.serve is workers.serve_own_socket
+    assert Agent.load_model is heap.load_model_then_freeze
 
 
 @pytest.fixture
