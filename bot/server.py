@@ -26,8 +26,9 @@ so it never shows on a command line (`ps`).
 
 NLU inference skips two per-message costs that never change a parse (bot.inference),
 the model's graph runs node after node without dask's scheduler (bot.graph_runner), the
-loaded model is frozen out of full garbage collections (bot.heap), and each Sanic worker
-listens on a socket of its own (bot.workers).
+loaded model is frozen out of full garbage collections (bot.heap), calls to the action
+server reuse their connections (bot.endpoint_sessions), and each Sanic worker listens on a
+socket of its own (bot.workers).
 
 Everything else is stock Rasa: the arguments are Rasa's, and `rasa run` keeps
 working unchanged (only slower).
@@ -54,7 +55,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import QueuePool
 
-from bot import graph_runner, heap, inference, workers
+from bot import endpoint_sessions, graph_runner, heap, inference, workers
 
 _ORIGINAL_VALIDATE = RemoteAction._validate_action_result
 _ORIGINAL_RESOLVE = Event.resolve_by_type
@@ -191,6 +192,7 @@ def apply() -> None:
     inference.apply()
     graph_runner.apply()
     heap.apply()
+    endpoint_sessions.apply()
     workers.apply()
 
 

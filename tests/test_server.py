@@ -5,14 +5,16 @@ from __future__ import annotations
 import pytest
 import rasa.core.processor
 from jsonschema import ValidationError
+from rasa.core import run
 from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.nlu.training_data.features import Features
+from rasa.utils.endpoints import EndpointConfig
 from rasa.utils.tensorflow.models import RasaModel
 from sanic.server import runners
 
-from bot import graph_runner, heap, inference, server, workers
+from bot import endpoint_sessions, graph_runner, heap, inference, server, workers
 
 VALID = {
     "events": [{"event": "slot", "name": "role", "value": "客服主管"}],
@@ -160,6 +162,8 @@ def applied(monkeypatch):
     monkeypatch.setattr(runners, "bind_socket", workers._ORIGINAL_BIND)
     monkeypatch.setattr(runners, "serve", workers._ORIGINAL_SERVE)
     monkeypatch.setattr(Agent, "load_model", heap._ORIGINAL_LOAD_MODEL)
+    monkeypatch.setattr(EndpointConfig, "session", endpoint_sessions._ORIGINAL_SESSION)
+    monkeypatch.setattr(run, "close_resources", endpoint_sessions._ORIGINAL_CLOSE_RESOURCES)
     server.apply()
 
 
@@ -179,6 +183,8 @@ def test_apply_installs_every_fix(applied) -> None:
     assert runners.bind_socket is workers.reserve_port
     assert runners.serve is workers.serve_own_socket
     assert Agent.load_model is heap.load_model_then_freeze
+    assert EndpointConfig.session is endpoint_sessions.kept_session
+    assert run.close_resources is endpoint_sessions.close_resources
 
 
 @pytest.fixture
