@@ -41,6 +41,7 @@ HELDOUT_SETS = (
     (ROOT / "benchmarks" / "questions_heldout9.yml", "h9-"),
     (ROOT / "benchmarks" / "questions_heldout10.yml", "h10-"),
     (ROOT / "benchmarks" / "questions_heldout11.yml", "h11-"),
+    (ROOT / "benchmarks" / "questions_heldout12.yml", "h12-"),
 )
 NLU_DIR = ROOT / "data" / "nlu"
 MIN_QUESTIONS = 60
