@@ -66,6 +66,13 @@ def test_market_words_are_not_place_names(kb, text):
     assert q.tier == "一线"
 
 
+@pytest.mark.parametrize("said", ["第一年", "头一年", "刚当上", "刚升上"])
+def test_someone_new_in_the_role_is_at_its_entry_band(kb, said):
+    text = f"在深圳{said}客户运营总监,年薪大概多少"
+    q = resolve(kb, "ask_salary", text, [e("role", "客户运营总监"), e("experience", said)], {})
+    assert (q.role, q.tier, q.band) == ("客服总监", None, "入门")
+
+
 @pytest.mark.parametrize(
     "text, years",
     [
@@ -172,8 +179,16 @@ def test_a_career_question_that_asks_past_the_goal_keeps_the_whole_path(kb, text
     assert (q.role, q.start_role) == ("客服总监", start)
 
 
-def test_the_line_of_work_named_beside_a_job_is_not_the_role_asked_about(kb):
-    text = "客服总监已经是客服条线的顶了,往后的晋升方向是什么?"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "客服总监已经是客服条线的顶了,往后的晋升方向是什么?",
+        "客服总监已经是客服这条线的顶了吧?再往上还能跳去哪",
+        "做到客服总监算是客服这一行的头了,之后呢",
+        "客服总监在客服行业里算到顶了吗,下一步去哪",
+    ],
+)
+def test_the_line_of_work_named_beside_a_job_is_not_the_role_asked_about(kb, text):
     entities = [_at(text, "客服总监", "客服总监"), _at(text, "客服专员", "客服")]
     q = resolve(kb, "ask_career_path", text, entities, {})
     assert (q.role, q.start_role) == ("客服总监", None)

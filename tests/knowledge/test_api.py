@@ -54,3 +54,4 @@ def test_question_words_name_topics_in_questions_but_never_route_headings(kb: Kn
     assert lex.topics_asked("升职以后一天的工作怎么安排") == ["daily_routine"]
     assert lex.topics_asked("学历和证书") == ["certification", "education"]  # lexicon order
     assert lex.topics_asked("客服专员需要什么证照") == ["certification"]  # 證照, as Taiwan says
+    assert lex.topics_asked("有哪张证是硬性门槛") == ["certification"]
