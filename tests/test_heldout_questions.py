@@ -42,6 +42,7 @@ HELDOUT_SETS = (
     (ROOT / "benchmarks" / "questions_heldout10.yml", "h10-"),
     (ROOT / "benchmarks" / "questions_heldout11.yml", "h11-"),
     (ROOT / "benchmarks" / "questions_heldout12.yml", "h12-"),
+    (ROOT / "benchmarks" / "questions_heldout13.yml", "h13-"),
 )
 NLU_DIR = ROOT / "data" / "nlu"
 MIN_QUESTIONS = 60
