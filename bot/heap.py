@@ -3,9 +3,9 @@
 With the model loaded, a Rasa worker holds about half a million objects that the
 garbage collector tracks (TensorFlow, Keras, the featurizers' vocabularies), and
 they live as long as the model. CPython's full collection walks every one of
-them: 250–500 ms during which the worker answers nobody, and under 32 users each
-worker ran one every ten seconds or so (timed with `gc.callbacks`;
-benchmarks/RESULTS.md, ninth round). Frozen objects are skipped, so a full
+them: 250–500 ms during which the worker answers nobody, and in a 20 s run of 32
+users the workers ran one between them, besides those of start-up (timed with
+`gc.callbacks`; benchmarks/RESULTS.md, ninth round). Frozen objects are skipped, so a full
 collection only walks what the conversations allocated.
 
 Frozen objects are never collected, so a model that replaces another (Rasa's
