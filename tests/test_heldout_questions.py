@@ -43,6 +43,7 @@ HELDOUT_SETS = (
     (ROOT / "benchmarks" / "questions_heldout11.yml", "h11-"),
     (ROOT / "benchmarks" / "questions_heldout12.yml", "h12-"),
     (ROOT / "benchmarks" / "questions_heldout13.yml", "h13-"),
+    (ROOT / "benchmarks" / "questions_heldout14.yml", "h14-"),
 )
 NLU_DIR = ROOT / "data" / "nlu"
 MIN_QUESTIONS = 60
