@@ -320,9 +320,18 @@ class ActionCompareRoles(KnowledgeAction):
                 "请告诉我要对比的两个岗位,例如:客服主管和客服总监哪个工资高?",
                 buttons=render.role_buttons(kb, "inform"),
             ), []
-        intent = (_intents_named_in(kb, user_text(tracker)) or ["ask_salary"])[0]
+        intent = (_intents_named_in(kb, user_text(tracker)) or [_compared_by_default(kb, roles)])[0]
         answer = render.compare_answer(kb, roles, intent)
         return answer, [SlotSet("last_sources", answer.cited), SlotSet("topic", intent)]
+
+
+def _compared_by_default(kb: KnowledgeBase, roles: List[str]) -> str:
+    """What two roles are compared on when the message names nothing: the pay, if the store has
+    it for each, else what each job is ("客服管理师跟普通客服有什么不一样": no pay is known for
+    客户服务管理师)."""
+    if all(render.covers(kb, role, "ask_salary") for role in roles):
+        return "ask_salary"
+    return "ask_overview"
 
 
 def _one_role_reading(kb: KnowledgeBase, tracker: Tracker, roles: List[str]) -> str | None:

@@ -102,9 +102,9 @@ def _known(canonical, value: Any) -> str | None:
     return canonical(str(value)) if value else None
 
 
-# "带客服团队的主管", "客服条线的顶", "客服这条线的顶": 客服 followed by one of these names the
+# "带客服团队的主管", "客服条线的顶", "客服体系里": 客服 followed by one of these names the
 # department or the line of work, not a job.
-_DEPARTMENT = ("团队", "部门", "中心", "条线", "这条线", "这一行", "这行", "行业")
+_DEPARTMENT = ("团队", "部门", "中心", "条线", "这条线", "这一行", "这行", "行业", "体系", "系统")
 
 
 def roles_in(kb: KnowledgeBase, entities: Iterable[Mapping[str, Any]], text: str = "") -> List[str]:

@@ -91,6 +91,8 @@ def test_someone_new_in_the_role_is_at_its_entry_band(kb, said):
         ("要求一年以上经验", "一年以上"),
         ("北京的客服部总监干了十多年", "十多年"),
         ("做了20几年客服", "20几年"),
+        ("芜湖的客户服务主管,上岗一年,月薪能有多少", "一年"),
+        ("从业一年的在线客服", "一年"),
     ],
 )
 def test_the_experience_pattern_finds_years_said_as_years_of_work(kb, text, years):
@@ -186,6 +188,7 @@ def test_a_career_question_that_asks_past_the_goal_keeps_the_whole_path(kb, text
         "客服总监已经是客服这条线的顶了吧?再往上还能跳去哪",
         "做到客服总监算是客服这一行的头了,之后呢",
         "客服总监在客服行业里算到顶了吗,下一步去哪",
+        "客服总监在客服体系里处在什么位置,往上还有什么岗位",
     ],
 )
 def test_the_line_of_work_named_beside_a_job_is_not_the_role_asked_about(kb, text):

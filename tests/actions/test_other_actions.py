@@ -44,6 +44,22 @@ async def test_compare_with_one_named_role_uses_the_current_one(dispatcher, doma
     assert texts(dispatcher).startswith("客服总监与客服经理对比(证书)")
 
 
+async def test_compare_naming_no_topic_is_on_pay_unless_a_role_has_none(dispatcher, domain):
+    # The store has no pay for 客户服务管理师: the two are compared on what each job is.
+    await ActionCompareRoles().run(
+        dispatcher,
+        make_tracker(
+            "客服管理师跟普通客服有什么不一样",
+            "compare_roles",
+            [ent("role", "客服管理师"), ent("role", "客服")],
+        ),
+        domain,
+    )
+    text = texts(dispatcher)
+    assert text.startswith("客户服务管理师与客服专员对比(岗位概况)")
+    assert "对客户服务活动实施管理的人员" in text
+
+
 async def test_compare_without_two_roles_asks(dispatcher, domain):
     await ActionCompareRoles().run(dispatcher, make_tracker("对比一下", "compare_roles"), domain)
     assert "两个岗位" in texts(dispatcher)

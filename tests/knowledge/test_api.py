@@ -55,3 +55,6 @@ def test_question_words_name_topics_in_questions_but_never_route_headings(kb: Kn
     assert lex.topics_asked("学历和证书") == ["certification", "education"]  # lexicon order
     assert lex.topics_asked("客服专员需要什么证照") == ["certification"]  # 證照, as Taiwan says
     assert lex.topics_asked("有哪张证是硬性门槛") == ["certification"]
+    assert lex.topics_asked("有没有哪个证是必须的") == ["certification"]
+    assert lex.topics_asked("这行普遍的难点有哪些") == ["challenges"]
+    assert lex.topics_asked("平级的还有哪些岗位") == ["overview"]
