@@ -60,6 +60,16 @@ async def test_compare_naming_no_topic_is_on_pay_unless_a_role_has_none(dispatch
     assert "对客户服务活动实施管理的人员" in text
 
 
+async def test_a_comparison_of_one_role_answers_the_topic_its_words_name(dispatcher, domain):
+    # Read as a comparison, with nothing to compare: 什么官 asks what the job is.
+    await ActionCompareRoles().run(
+        dispatcher,
+        make_tracker("亲戚问客服组长算个什么官", "compare_roles", [ent("role", "客服组长")]),
+        domain,
+    )
+    assert texts(dispatcher).startswith("客服主管的岗位概况")
+
+
 async def test_compare_without_two_roles_asks(dispatcher, domain):
     await ActionCompareRoles().run(dispatcher, make_tracker("对比一下", "compare_roles"), domain)
     assert "两个岗位" in texts(dispatcher)
