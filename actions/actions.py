@@ -114,8 +114,9 @@ class ActionAnswer(KnowledgeAction):
 
 
 # A topic -> the narrower one its question can ask for in so many words: "为什么有人年薪高有人
-# 年薪低" is a salary question about what the pay depends on.
-NARROWER = {"ask_salary": "ask_salary_factors"}
+# 年薪低" is a salary question about what the pay depends on; "做到客服总监就到顶了,瓶颈期怎么
+# 往上走" is a career question about its ceiling, which the challenges say how to get past.
+NARROWER = {"ask_salary": "ask_salary_factors", "ask_career_path": "ask_challenges"}
 
 
 def _narrower_asked(kb: KnowledgeBase, tracker: Tracker, intent: str) -> List[str]:
@@ -141,10 +142,12 @@ def topic_read(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> str |
     the typical day second, asks about the day its words name. "客服班长有没有必要去上个CRM认证
     课程" read as skills names certification, and its best-matching fact is the CRM course.
     "客服管理人员除了做培训,还负责什么" stays a duties question: 培训 names skills, which the
-    store lacks for that role.
+    store lacks for that role. A narrower topic the words name is answered beside the
+    classifier's, not instead (`_narrower_asked`): "客服总监已经到顶了,下一步去哪" gets the path
+    and the ceiling.
     """
     named = _intents_named_in(kb, words_besides_entities(tracker))
-    if len(named) != 1 or named[0] == intent:
+    if len(named) != 1 or named[0] in (intent, NARROWER.get(intent)):
         return intent
     if intent in FOLLOW_UPS:
         return named[0]

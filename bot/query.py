@@ -75,8 +75,9 @@ TOPIC_NAMES: Dict[str, str] = {
 }
 
 # "拉萨市", "火星市": a named city. "城市" itself is the generic word, not a name,
-# and neither is the 市 of 市场/市价/市值/市面/行情 words or of 超市 ("多少是市场价").
-_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?<![城超])市(?![场价值面况])")
+# and neither is the 市 of 市场/市价/市值/市面/行情 words, of 超市 ("多少是市场价") or of
+# 上市/股市/楼市/门市/夜市 ("成都某上市公司": 都某上 is no city).
+_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?<![城超上股楼门夜])市(?![场价值面况])")
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,14 @@ def test_market_words_are_not_place_names(kb, text):
     assert q.tier == "一线"
 
 
+@pytest.mark.parametrize(
+    "text", ["成都某上市公司的客服总监,年薪大概几何", "成都股市不好,客服总监年薪会降吗"]
+)
+def test_listed_companies_and_markets_are_not_place_names(kb, text):
+    q = resolve(kb, "ask_salary", text, [e("role", "客服总监"), e("city", "成都")], {})
+    assert (q.unknown_place, q.tier) == (None, "二线")
+
+
 @pytest.mark.parametrize("said", ["第一年", "头一年", "刚当上", "刚升上"])
 def test_someone_new_in_the_role_is_at_its_entry_band(kb, said):
     text = f"在深圳{said}客户运营总监,年薪大概多少"
@@ -93,6 +101,8 @@ def test_someone_new_in_the_role_is_at_its_entry_band(kb, said):
         ("做了20几年客服", "20几年"),
         ("芜湖的客户服务主管,上岗一年,月薪能有多少", "一年"),
         ("从业一年的在线客服", "一年"),
+        ("深圳的坐席,我干了快一年", "一年"),
+        ("将近一年的客服代表", "一年"),
     ],
 )
 def test_the_experience_pattern_finds_years_said_as_years_of_work(kb, text, years):

@@ -532,6 +532,20 @@ async def test_a_salary_question_asking_what_makes_the_difference_also_gets_the_
     assert slot_events(events)["topic"] == "ask_salary"  # a follow-up asks for figures
 
 
+@pytest.mark.parametrize(
+    "text", ["做到客服总监好像就到顶了,瓶颈期怎样才能再往上走?", "客服总监已经到顶了,下一步去哪"]
+)
+async def test_a_career_question_about_its_ceiling_also_gets_the_challenges(
+    dispatcher, domain, kb, text
+):
+    events = await ask(dispatcher, domain, text, "ask_career_path", "客服总监")
+    path = render.answer(kb, Query("ask_career_path", "客服总监"))
+    challenges = render.answer(kb, Query("ask_challenges", "客服总监"))
+    assert texts(dispatcher) == f"{path.text}\n\n{challenges.text}"
+    assert "职场天花板" in challenges.text
+    assert slot_events(events)["topic"] == "ask_career_path"
+
+
 async def test_a_plain_salary_question_gets_the_figures_alone(dispatcher, domain, kb):
     await ask(dispatcher, domain, "客服总监年薪多少", "ask_salary", "客服总监")
     assert texts(dispatcher) == render.answer(kb, Query("ask_salary", "客服总监")).text

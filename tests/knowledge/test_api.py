@@ -59,3 +59,4 @@ def test_question_words_name_topics_in_questions_but_never_route_headings(kb: Kn
     assert lex.topics_asked("这行普遍的难点有哪些") == ["challenges"]
     assert lex.topics_asked("平级的还有哪些岗位") == ["overview"]
     assert lex.topics_asked("客服组长是个什么官") == ["overview"]
+    assert lex.topics_asked("做到总监就到顶了,这种瓶颈期怎么办") == ["challenges"]
