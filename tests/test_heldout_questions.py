@@ -45,6 +45,7 @@ HELDOUT_SETS = (
     (ROOT / "benchmarks" / "questions_heldout13.yml", "h13-"),
     (ROOT / "benchmarks" / "questions_heldout14.yml", "h14-"),
     (ROOT / "benchmarks" / "questions_heldout15.yml", "h15-"),
+    (ROOT / "benchmarks" / "questions_heldout16.yml", "h16-"),
 )
 NLU_DIR = ROOT / "data" / "nlu"
 MIN_QUESTIONS = 60
