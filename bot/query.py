@@ -106,13 +106,25 @@ def _known(canonical, value: Any) -> str | None:
 # "带客服团队的主管", "客服条线的顶", "客服体系里": 客服 followed by one of these names the
 # department or the line of work, not a job.
 _DEPARTMENT = ("团队", "部门", "中心", "条线", "这条线", "这一行", "这行", "行业", "体系", "系统")
+# "考个客服管理师", "客服管理师证": a role's name after 考 or before 证 names its certificate.
+_EXAM = ("考", "考个", "考了", "报考", "考取")
+_CERTIFICATE = ("证",)
+
+
+def _said_as_job(said: str, mention: Mapping[str, Any]) -> bool:
+    """Whether a role's name is said as a job, not as its department or its certificate."""
+    start, end = mention.get("start"), mention.get("end")
+    if end is not None and said[end:].startswith(_DEPARTMENT + _CERTIFICATE):
+        return False
+    return start is None or not said[:start].endswith(_EXAM)
 
 
 def roles_in(kb: KnowledgeBase, entities: Iterable[Mapping[str, Any]], text: str = "") -> List[str]:
     """Canonical roles named by a turn's entities, in the order said, without repeats.
 
-    With `text` (the message), a name followed by 团队/部门/中心/条线 is left out when the turn
-    also names another role: "带了三年客服团队,现在是客服主管" asks about 客服主管.
+    With `text` (the message), a name said as a department or a certificate is left out when
+    the turn also names another role: "带了三年客服团队,现在是客服主管" asks about 客服主管,
+    "当客服总监有没有必须持有的证?考个客服管理师有用吗?" about 客服总监.
     """
     mentions = sorted(
         (e for e in entities if e.get("entity") == "role" and e.get("value")),
@@ -122,12 +134,7 @@ def roles_in(kb: KnowledgeBase, entities: Iterable[Mapping[str, Any]], text: str
     named = [(kb.resolve_role(str(e["value"])), e) for e in mentions]
     named = [(role, e) for role, e in named if role]
     if len({role for role, _ in named}) > 1:
-        jobs = [
-            (role, e)
-            for role, e in named
-            if e.get("end") is None or not said[e["end"] :].startswith(_DEPARTMENT)
-        ]
-        named = jobs or named
+        named = [(role, e) for role, e in named if _said_as_job(said, e)] or named
     roles: List[str] = []
     for role, _ in named:
         if role not in roles:

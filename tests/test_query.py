@@ -194,6 +194,19 @@ def test_a_career_question_that_asks_past_the_goal_keeps_the_whole_path(kb, text
 @pytest.mark.parametrize(
     "text",
     [
+        "当客服总监有没有必须持有的证?考个客服管理师有用吗?",
+        "客服总监手里有客服管理师证的多吗",
+    ],
+)
+def test_a_certificate_named_after_a_role_is_not_the_role_asked_about(kb, text):
+    entities = [_at(text, "客服总监", "客服总监"), _at(text, "客服管理师", "客服管理师")]
+    q = resolve(kb, "ask_certification", text, entities, {})
+    assert q.role == "客服总监"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "客服总监已经是客服条线的顶了,往后的晋升方向是什么?",
         "客服总监已经是客服这条线的顶了吧?再往上还能跳去哪",
         "做到客服总监算是客服这一行的头了,之后呢",

@@ -60,3 +60,5 @@ def test_question_words_name_topics_in_questions_but_never_route_headings(kb: Kn
     assert lex.topics_asked("平级的还有哪些岗位") == ["overview"]
     assert lex.topics_asked("客服组长是个什么官") == ["overview"]
     assert lex.topics_asked("做到总监就到顶了,这种瓶颈期怎么办") == ["challenges"]
+    assert lex.topics_asked("除了拿工资,公司还给什么") == ["salary", "benefits"]  # not pay alone
+    assert lex.topics_asked("可能挂了别的职位名") == ["role_names"]
