@@ -15,15 +15,17 @@ from bot.knowledge.match import lead
 from tests.actions.conftest import ent, make_tracker, slot_events, texts
 
 
+async def compare(dispatcher, domain, text, *roles, slots=None):
+    """The comparison action on `text` naming `roles`; its events."""
+    entities = [ent("role", role) for role in roles]
+    return await ActionCompareRoles().run(
+        dispatcher, make_tracker(text, "compare_roles", entities, slots), domain
+    )
+
+
 async def test_compare_salary_notes_monthly_vs_annual(dispatcher, domain):
-    events = await ActionCompareRoles().run(
-        dispatcher,
-        make_tracker(
-            "客服主管和客服总监哪个工资高",
-            "compare_roles",
-            [ent("role", "客服主管"), ent("role", "客服总监")],
-        ),
-        domain,
+    events = await compare(
+        dispatcher, domain, "客服主管和客服总监哪个工资高", "客服主管", "客服总监"
     )
     text = texts(dispatcher)
     assert text.startswith("客服主管与客服总监对比(薪资)")
@@ -34,27 +36,13 @@ async def test_compare_salary_notes_monthly_vs_annual(dispatcher, domain):
 
 
 async def test_compare_with_one_named_role_uses_the_current_one(dispatcher, domain):
-    await ActionCompareRoles().run(
-        dispatcher,
-        make_tracker(
-            "跟客服经理比证书呢", "compare_roles", [ent("role", "客服经理")], {"role": "客服总监"}
-        ),
-        domain,
-    )
+    await compare(dispatcher, domain, "跟客服经理比证书呢", "客服经理", slots={"role": "客服总监"})
     assert texts(dispatcher).startswith("客服总监与客服经理对比(证书)")
 
 
 async def test_compare_naming_no_topic_is_on_pay_unless_a_role_has_none(dispatcher, domain):
     # The store has no pay for 客户服务管理师: the two are compared on what each job is.
-    await ActionCompareRoles().run(
-        dispatcher,
-        make_tracker(
-            "客服管理师跟普通客服有什么不一样",
-            "compare_roles",
-            [ent("role", "客服管理师"), ent("role", "客服")],
-        ),
-        domain,
-    )
+    await compare(dispatcher, domain, "客服管理师跟普通客服有什么不一样", "客服管理师", "客服")
     text = texts(dispatcher)
     assert text.startswith("客户服务管理师与客服专员对比(岗位概况)")
     assert "对客户服务活动实施管理的人员" in text
@@ -62,16 +50,12 @@ async def test_compare_naming_no_topic_is_on_pay_unless_a_role_has_none(dispatch
 
 async def test_a_comparison_of_one_role_answers_the_topic_its_words_name(dispatcher, domain):
     # Read as a comparison, with nothing to compare: 什么官 asks what the job is.
-    await ActionCompareRoles().run(
-        dispatcher,
-        make_tracker("亲戚问客服组长算个什么官", "compare_roles", [ent("role", "客服组长")]),
-        domain,
-    )
+    await compare(dispatcher, domain, "亲戚问客服组长算个什么官", "客服组长")
     assert texts(dispatcher).startswith("客服主管的岗位概况")
 
 
 async def test_compare_without_two_roles_asks(dispatcher, domain):
-    await ActionCompareRoles().run(dispatcher, make_tracker("对比一下", "compare_roles"), domain)
+    await compare(dispatcher, domain, "对比一下")
     assert "两个岗位" in texts(dispatcher)
 
 
