@@ -46,6 +46,7 @@ HELDOUT_SETS = (
     (ROOT / "benchmarks" / "questions_heldout14.yml", "h14-"),
     (ROOT / "benchmarks" / "questions_heldout15.yml", "h15-"),
     (ROOT / "benchmarks" / "questions_heldout16.yml", "h16-"),
+    (ROOT / "benchmarks" / "questions_heldout17.yml", "h17-"),
 )
 NLU_DIR = ROOT / "data" / "nlu"
 MIN_QUESTIONS = 60
