@@ -107,7 +107,7 @@ def _known(canonical, value: Any) -> str | None:
 # department or the line of work, not a job.
 _DEPARTMENT = ("团队", "部门", "中心", "条线", "这条线", "这一行", "这行", "行业", "体系", "系统")
 # "考个客服管理师", "客服管理师证": a role's name after 考 or before 证 names its certificate.
-_EXAM = ("考", "考个", "考了", "报考", "考取")
+_EXAM = ("考", "考个", "考了", "考取")  # 报考 ends in 考
 _CERTIFICATE = ("证",)
 
 
