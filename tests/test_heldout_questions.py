@@ -47,6 +47,7 @@ HELDOUT_SETS = (
     (ROOT / "benchmarks" / "questions_heldout15.yml", "h15-"),
     (ROOT / "benchmarks" / "questions_heldout16.yml", "h16-"),
     (ROOT / "benchmarks" / "questions_heldout17.yml", "h17-"),
+    (ROOT / "benchmarks" / "questions_heldout18.yml", "h18-"),
 )
 NLU_DIR = ROOT / "data" / "nlu"
 MIN_QUESTIONS = 60
