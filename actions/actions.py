@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from dataclasses import replace
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Sequence
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -88,13 +88,17 @@ class KnowledgeAction(Action, ABC):
 # Messages that add details to the question before: bare details (inform), and a yes or a no
 # that carries them ("不是,我问的是客服经理", "对,在成都"; data/rules.yml routes those here).
 FOLLOW_UPS = ("inform", "affirm", "deny")
+# A request for help that names a role ("朋友问我客服主管是干嘛的,我该怎么跟他解释") is about
+# that role, not about using the assistant (data/rules.yml routes it here).
+TOPICLESS = (*FOLLOW_UPS, "help")
 
 
 class ActionAnswer(KnowledgeAction):
-    """Every topic question, and follow-ups (FOLLOW_UPS) that change its role, tier or experience.
+    """Every topic question, follow-ups (FOLLOW_UPS) that change its role, tier or experience,
+    and requests for help that name a role.
 
-    A follow-up that names one topic in so many words asks about that topic, not the one
-    asked before.
+    A follow-up or a request for help that names one topic in so many words asks about that
+    topic, not the one asked before; a request for help that names none is asked which.
     """
 
     def name(self) -> str:
@@ -149,7 +153,7 @@ def topic_read(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> str |
     named = _intents_named_in(kb, words_besides_entities(tracker))
     if len(named) != 1 or named[0] in (intent, NARROWER.get(intent)):
         return intent
-    if intent in FOLLOW_UPS:
+    if intent in TOPICLESS:
         return named[0]
     if intent not in INTENT_TOPICS:
         return intent
@@ -162,11 +166,16 @@ def topic_read(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> str |
 
 
 def answer_question(
-    kb: KnowledgeBase, tracker: Tracker, intent: str | None, items: bool = True
+    kb: KnowledgeBase,
+    tracker: Tracker,
+    intent: str | None,
+    items: bool = True,
+    besides: Sequence[str] = (),
 ) -> tuple[render.Answer, Events]:
     """The answer to the latest message read as `intent`, and the context slots it sets.
 
-    `items=False` leaves out the items the message names, for a caller that joins two answers.
+    `items=False` leaves out the items the message names, and `besides` the topics it is
+    answered on anyway, for a caller that joins several answers.
     """
     q = query_of(kb, tracker, intent)
     context = [
@@ -184,7 +193,8 @@ def answer_question(
     if q.role is None:
         return render.ask_role(kb, q.topic), context
     answer = render.answer(kb, q)
-    related = None if render.covers(kb, q.role, q.topic) else _related_intent(kb, tracker, q)
+    covered = render.covers(kb, q.role, q.topic)
+    related = None if covered else _related_intent(kb, tracker, q, besides)
     if related:
         answer = render.with_related(answer, render.answer(kb, replace(q, topic=related)))
     if items:
@@ -199,7 +209,7 @@ def answer_intents(
 
     The context slots are the first question's; the sources, every answer's.
     """
-    answers = [answer_question(kb, tracker, intent, items=False) for intent in intents]
+    answers = [answer_question(kb, tracker, i, items=False, besides=intents) for i in intents]
     joined = answers[0][0]
     for answer, _ in answers[1:]:
         joined = render.both(joined, answer)
@@ -259,21 +269,28 @@ def _likely(tracker: Tracker) -> List[str]:
     ]
 
 
-def _related_intent(kb: KnowledgeBase, tracker: Tracker, q: Query) -> str | None:
-    """The nearest other question about this role that the store can answer.
+def _related_intent(
+    kb: KnowledgeBase, tracker: Tracker, q: Query, besides: Sequence[str] = ()
+) -> str | None:
+    """The nearest other question about this role that the store can answer, other than the
+    ones answered `besides` it.
 
     First a topic the message names in so many words ("换个城市,月薪差多少" read as cities,
     which 客服主管 lacks: 月薪 names the salary), then the classifier's likely runners-up
-    ("客服主管好不好招" read as employers, outlook second, which says 人才短缺), and last a
+    ("客服主管好不好招" read as employers, outlook second, which says 人才短缺), then a
     neighbouring topic ("客服专员是不是饱和了" read as market size, which only 客户服务管理师
-    has: the outlook speaks of supply and demand).
+    has: the outlook speaks of supply and demand), and last one whose facts name the asked
+    topic in passing (客户服务管理师 has no pay figures, but its overview lists "客服收入").
     """
+    role, asked = q.role or "", q.topic or ""
     named = _intents_named_in(kb, words_besides_entities(tracker))
-    matched = _topic_matched(kb, tracker, q.role or "")
-    candidates = [*named, *matched, *_likely(tracker), *NEIGHBOUR_INTENTS.get(q.topic or "", ())]
-    for intent in candidates:
-        answerable = intent in INTENT_TOPICS and render.covers(kb, q.role or "", intent)
-        if intent != q.topic and answerable:
+    matched = _topic_matched(kb, tracker, role)
+    neighbours = NEIGHBOUR_INTENTS.get(asked, ())
+    mentioning = kb.topics_mentioning(role, INTENT_TOPICS.get(asked, ()))
+    candidates = [*named, *matched, *_likely(tracker), *neighbours]
+    for intent in [*candidates, *(TOPIC_INTENTS[t] for t in mentioning)]:
+        answerable = intent in INTENT_TOPICS and render.covers(kb, role, intent)
+        if intent != asked and intent not in besides and answerable:
             return intent
     return None
 

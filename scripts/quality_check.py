@@ -55,6 +55,8 @@ async def _reply(agent, actions, text: str) -> tuple[str, Dict[str, Any]]:
     parsed = await agent.parse_message(text)
     intent = parsed["intent"]["name"]
     action = actions.get(intent)
+    if intent == "help" and any(e["entity"] == "role" for e in parsed.get("entities", [])):
+        action = actions["inform"]  # data/rules.yml: a request for help that names a role
     if action is None:
         return f"<{intent}: a template response>", parsed
     slots: Dict[str, Any] = {}

@@ -125,6 +125,20 @@ class KnowledgeBase:
         """The role's topics whose facts hold the most of a question's wording, best first."""
         return self._index.topics(role, text)
 
+    def topics_mentioning(self, role: str, topics: Sequence[str]) -> List[str]:
+        """The role's other topics with a fact that names one of `topics` in its own words.
+
+        Where the store has no pay for 客户服务管理师, its overview lists "客服收入"; where it
+        has no challenges for 客服主管, its outlook calls the job "充满机遇和挑战".
+        """
+        found: List[str] = []
+        for f in self._contents.facts:
+            if f.role != role or f.topic in topics or f.topic in found:
+                continue
+            if set(topics) & set(self.lexicon.topics_in(f.value)):
+                found.append(f.topic)
+        return [t for t in TOPICS if t in found]
+
     @cached_property
     def _index(self) -> FactIndex:
         words = {

@@ -294,12 +294,31 @@ async def ask(dispatcher, domain, text, intent, role, *ranking):
             (("ask_daily_routine", 0.99), ("deny", 0.01)),
             "ask_duties",
         ),
+        # nothing else likely and no neighbour: no pay figures for 客户服务管理师, but its
+        # overview lists "客服收入"
+        (
+            "客服管理师一般收入怎么样?",
+            "ask_salary",
+            "客户服务管理师",
+            (("ask_salary", 0.97), ("greet", 0.03)),
+            "ask_overview",
+        ),
+        # "还要做啥" asks for duties, which a student's wording had made an education question
+        (
+            "大二学生暑假想做在线客服兼职,这活儿除了回答问题还要做啥",
+            "ask_education",
+            "客服专员",
+            (("ask_education", 0.73), ("compare_roles", 0.08), ("goodbye", 0.04)),
+            "ask_duties",
+        ),
     ],
     ids=[
         "classifier-runner-up",
         "neighbouring-topic",
         "neighbouring-topic-back",
         "day-to-duties",
+        "facts-naming-the-topic",
+        "duties-words",
     ],
 )
 async def test_a_topic_not_covered_says_so_then_gives_a_related_one(
@@ -307,7 +326,8 @@ async def test_a_topic_not_covered_says_so_then_gives_a_related_one(
 ):
     events = await ask(dispatcher, domain, text, intent, role, *ranking)
     reply = texts(dispatcher)
-    assert reply.startswith(f"知识库中没有关于{role}{TOPIC_NAMES[intent]}的内容。")
+    not_covered = render.answer(kb, Query(intent, role)).text
+    assert not_covered.startswith("知识库中没有") and reply.startswith(not_covered)
     assert f"相关的内容——{role}的{TOPIC_NAMES[related]}:" in reply
     related_answer = render.answer(kb, Query(related, role))
     assert related_answer.text.split("\n", 1)[1] in reply
@@ -489,6 +509,28 @@ async def test_each_question_of_a_message_is_answered_in_turn(dispatcher, domain
     ]
 
 
+async def test_a_related_topic_is_never_one_the_message_gets_anyway(dispatcher, domain, kb):
+    text = "客服管理师分几个职业等级?收入大概什么样"
+    clauses = _clauses(
+        ("客服管理师分几个职业等级", "ask_certification", 0.99),
+        ("收入大概什么样", "ask_salary", 0.99),
+    )
+    ranking = [
+        {"name": "ask_salary", "confidence": 0.64},
+        {"name": "ask_certification", "confidence": 0.36},
+    ]
+    await run(
+        dispatcher, domain, text=text, intent="ask_salary", intent_ranking=ranking,
+        entities=[ent("role", "客户服务管理师")], clauses=clauses,
+    )  # fmt: skip
+    reply = texts(dispatcher)
+    certificates = render.answer(kb, Query("ask_certification", "客户服务管理师"))
+    overview = render.answer(kb, Query("ask_overview", "客户服务管理师"))
+    assert reply.startswith("知识库中没有客户服务管理师的薪资信息。")
+    assert reply.count(certificates.text) == 1
+    assert f"相关的内容——{overview.text}" in reply and "试用期1000左右" in reply
+
+
 @pytest.mark.parametrize(
     "reading",
     [
@@ -560,3 +602,18 @@ async def test_words_naming_a_topic_its_facts_clearly_hold_outweigh_a_sure_class
     assert texts(dispatcher).startswith("客服主管的证书:")
     assert "客户关系管理(CRM)认证课程:提高客户管理能力" in texts(dispatcher)
     assert slot_events(events)["topic"] == "ask_certification"
+
+
+async def test_a_request_for_help_that_names_a_role_asks_about_the_role(dispatcher, domain, kb):
+    text = "朋友问我客服主管是干嘛的,我该怎么跟他解释这个职位"
+    ranking = (("help", 0.66), ("ask_duties", 0.19), ("compare_roles", 0.15))
+    events = await ask(dispatcher, domain, text, "help", "客服主管", *ranking)
+    assert texts(dispatcher) == render.answer(kb, Query("ask_overview", "客服主管")).text
+    assert slot_events(events)["topic"] == "ask_overview"
+
+
+async def test_a_request_for_help_that_names_a_role_and_no_topic_asks_which(dispatcher, domain):
+    await ask(dispatcher, domain, "客服主管这块你能帮上我什么", "help", "客服主管")
+    assert texts(dispatcher) == "您想了解客服主管的哪方面?"
+    payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+    assert all(p.startswith("/ask_") and "客服主管" in p for p in payloads) and payloads

@@ -47,6 +47,14 @@ def test_topics_for_role(kb: KnowledgeBase):
     assert {"salary", "duties", "certification", "career_path"} <= set(topics)
 
 
+def test_topics_mentioning_finds_the_role_s_other_facts_that_name_a_topic(kb: KnowledgeBase):
+    # no pay figures for 客户服务管理师, but its overview lists "客服收入"
+    assert kb.salaries("客户服务管理师") == []
+    assert kb.topics_mentioning("客户服务管理师", ["salary"]) == ["overview"]
+    assert kb.topics_mentioning("客服主管", ["benefits"]) == []  # nothing names 福利
+    assert "salary" not in kb.topics_mentioning("客服专员", ["salary"])  # never the topic itself
+
+
 def test_question_words_name_topics_in_questions_but_never_route_headings(kb: KnowledgeBase):
     lex = kb.lexicon
     assert lex.topics_asked("客服主管的招聘需求怎么样") == ["outlook"]
@@ -62,3 +70,5 @@ def test_question_words_name_topics_in_questions_but_never_route_headings(kb: Kn
     assert lex.topics_asked("做到总监就到顶了,这种瓶颈期怎么办") == ["challenges"]
     assert lex.topics_asked("除了拿工资,公司还给什么") == ["salary", "benefits"]  # not pay alone
     assert lex.topics_asked("可能挂了别的职位名") == ["role_names"]
+    assert lex.topics_asked("这活儿除了回答问题还要做啥") == ["duties"]
+    assert lex.topics_asked("他说主要管战略,还得干什么") == ["duties"]
