@@ -222,8 +222,10 @@ def answer_intents(
 
 
 # A question of a several-question message adds its answer from this confidence on: read
-# alone, a fragment ("后面还有没有更高的位置可以发展": outlook 0.51) is easily misread.
+# alone, a fragment ("后面还有没有更高的位置可以发展": outlook 0.51) is easily misread. One that
+# names its reading's topic in so many words needs less ("客服專員這行現在面對哪些挑戰": 0.79).
 CLAUSE_MIN_CONFIDENCE = 0.8
+CLAUSE_NAMED_MIN_CONFIDENCE = 0.5
 
 
 def _other_questions_asked(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> List[str]:
@@ -241,7 +243,9 @@ def _other_questions_asked(kb: KnowledgeBase, tracker: Tracker, intent: str | No
     for clause in clauses:
         reading = clause.get("intent") or {}
         name = reading.get("name")
-        sure = (reading.get("confidence") or 0) >= CLAUSE_MIN_CONFIDENCE
+        confidence = reading.get("confidence") or 0
+        named = name in _intents_named_in(kb, normalize_text(clause.get("text") or ""))
+        sure = confidence >= (CLAUSE_NAMED_MIN_CONFIDENCE if named else CLAUSE_MIN_CONFIDENCE)
         answerable = sure and name in INTENT_TOPICS and render.covers(kb, role, name)
         if answerable and name != intent and name not in found:
             found.append(name)

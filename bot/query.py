@@ -80,6 +80,11 @@ TOPIC_NAMES: Dict[str, str] = {
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?<![城超上股楼门夜])市(?![场价值面况])")
 
 
+# Details that only the pay is stored by: "那深圳呢?我说的是才做了两年的客服主管", with no
+# question before it, asks what the job pays there and then.
+PAY_DETAILS = ("city", "city_tier", "experience")
+
+
 @dataclass(frozen=True)
 class Query:
     """One turn's question with the context carried from earlier turns."""
@@ -163,6 +168,8 @@ def resolve(
     for value in _values(entities, "experience"):
         band = lex.band_for_user(value) or band
     topic = intent if intent in INTENT_TOPICS else slots.get("topic")
+    if topic is None and any(_values(entities, e) for e in PAY_DETAILS):
+        topic = "ask_salary"
     other = None if roles else lex.other_role(text)
     place = next(
         (m.group(1) for m in _PLACE.finditer(text) if lex.find_tier(m.group(1)) is None),

@@ -45,6 +45,18 @@ def test_topic_comes_from_the_intent_or_the_remembered_question(kb):
     assert resolve(kb, "inform", "", [], {}).topic is None
 
 
+@pytest.mark.parametrize(
+    "detail", [("city", "深圳"), ("city_tier", "一线"), ("experience", "两年")]
+)
+def test_details_only_pay_is_stored_by_ask_about_pay_when_nothing_was_asked_before(kb, detail):
+    said = [e("role", "客服主管"), e(*detail)]
+    assert resolve(kb, "inform", "那深圳呢?我说的是才做了两年的客服主管", said, {}).topic == (
+        "ask_salary"
+    )
+    assert resolve(kb, "inform", "", said, {"topic": "ask_duties"}).topic == "ask_duties"
+    assert resolve(kb, "inform", "", [e("role", "客服主管")], {}).topic is None
+
+
 def test_uncovered_job_and_place(kb):
     assert resolve(kb, "ask_salary", "程序员工资多少", [], {}).other_role == "程序员"
     assert (

@@ -509,6 +509,24 @@ async def test_each_question_of_a_message_is_answered_in_turn(dispatcher, domain
     ]
 
 
+@pytest.mark.parametrize("first, added", [("面对哪些挑战", True), ("现在处境如何", False)])
+async def test_a_question_that_names_its_reading_s_topic_is_added_at_lower_confidence(
+    dispatcher, domain, kb, first, added
+):
+    text = f"听说AI客服越来越多,客服专员这行{first}?会不会被机器抢饭碗"
+    clauses = _clauses(
+        (f"听说AI客服越来越多,客服专员这行{first}", "ask_challenges", 0.79),
+        ("会不会被机器抢饭碗", "ask_outlook", 0.99),
+    )
+    await run(
+        dispatcher, domain, text=text, intent="ask_outlook",
+        entities=[ent("role", "客服专员")], clauses=clauses,
+    )  # fmt: skip
+    outlook = render.answer(kb, Query("ask_outlook", "客服专员")).text
+    challenges = render.answer(kb, Query("ask_challenges", "客服专员")).text
+    assert texts(dispatcher) == (f"{outlook}\n\n{challenges}" if added else outlook)
+
+
 async def test_a_related_topic_is_never_one_the_message_gets_anyway(dispatcher, domain, kb):
     text = "客服管理师分几个职业等级?收入大概什么样"
     clauses = _clauses(

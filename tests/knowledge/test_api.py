@@ -72,3 +72,8 @@ def test_question_words_name_topics_in_questions_but_never_route_headings(kb: Kn
     assert lex.topics_asked("可能挂了别的职位名") == ["role_names"]
     assert lex.topics_asked("这活儿除了回答问题还要做啥") == ["duties"]
     assert lex.topics_asked("他说主要管战略,还得干什么") == ["duties"]
+    assert lex.topics_asked("主管和普通客服干的活有啥不一样") == ["duties"]
+    assert lex.topics_asked("老板让我把这个人要管的事列清楚") == ["duties"]
+    assert lex.topics_asked("公司里再往上基本没坑了") == ["challenges"]
+    assert lex.topics_asked("具体指的是什么人") == ["overview"]
+    assert lex.topics_asked("这个岗位还可能挂着哪些别的名字") == ["role_names"]
