@@ -265,9 +265,26 @@ class Lexicon:
         return [t for t in wanted if any(k in text for k in self.topics.get(t, []))]
 
     def topics_asked(self, text: str) -> List[str]:
-        """Topics a question names, by heading keyword or by question word, in priority order."""
+        """Topics a question names, by heading keyword or by question word, in priority order.
+
+        A question word that holds another topic's word names its own topic only: "工资天花板"
+        asks how high the pay goes, not about the job's ceiling; "除了工资" asks about benefits.
+        """
+        taken = [
+            (m.start(), m.end(), t)
+            for t, words in self.question_words.items()
+            for w in words
+            for m in re.finditer(re.escape(w), text)
+        ]
+
+        def names(topic: str, word: str) -> bool:
+            return any(
+                not any(s <= m.start() and m.end() <= e and t != topic for s, e, t in taken)
+                for m in re.finditer(re.escape(word), text)
+            )
+
         return [
             t
             for t in self.topics
-            if any(k in text for k in [*self.topics[t], *self.question_words.get(t, [])])
+            if any(names(t, k) for k in [*self.topics[t], *self.question_words.get(t, [])])
         ]

@@ -68,7 +68,10 @@ def test_question_words_name_topics_in_questions_but_never_route_headings(kb: Kn
     assert lex.topics_asked("平级的还有哪些岗位") == ["overview"]
     assert lex.topics_asked("客服组长是个什么官") == ["overview"]
     assert lex.topics_asked("做到总监就到顶了,这种瓶颈期怎么办") == ["challenges"]
-    assert lex.topics_asked("除了拿工资,公司还给什么") == ["salary", "benefits"]  # not pay alone
+    # a question word names its own topic, not the other topic's word it holds
+    assert lex.topics_asked("除了拿工资,公司还给什么") == ["benefits"]
+    assert lex.topics_asked("熬成资深的,工资天花板在什么位置") == ["salary"]
+    assert lex.topics_asked("工资天花板高,职业天花板也高吗") == ["salary", "challenges"]
     assert lex.topics_asked("可能挂了别的职位名") == ["role_names"]
     assert lex.topics_asked("这活儿除了回答问题还要做啥") == ["duties"]
     assert lex.topics_asked("他说主要管战略,还得干什么") == ["duties"]
@@ -77,3 +80,8 @@ def test_question_words_name_topics_in_questions_but_never_route_headings(kb: Kn
     assert lex.topics_asked("公司里再往上基本没坑了") == ["challenges"]
     assert lex.topics_asked("具体指的是什么人") == ["overview"]
     assert lex.topics_asked("这个岗位还可能挂着哪些别的名字") == ["role_names"]
+    assert lex.topics_asked("转行的话得先补齐哪些硬本事") == ["skills"]
+    assert lex.topics_asked("当组长要管哪几摊事") == ["duties"]
+    assert lex.topics_asked("这工作到底难在哪") == ["challenges"]
+    assert lex.topics_asked("身边人都说吃青春饭,能往哪升") == ["career_path"]
+    assert lex.topics_asked("要不要跟着倒夜班") == ["daily_routine"]
