@@ -15,7 +15,15 @@ from actions.knowledge import check_at_startup, knowledge
 from bot import render
 from bot.knowledge import KnowledgeBase, StoreError
 from bot.knowledge.match import lead
-from bot.query import INTENT_TOPICS, NEIGHBOUR_INTENTS, TOPIC_INTENTS, Query, resolve, roles_in
+from bot.query import (
+    INTENT_TOPICS,
+    NEIGHBOUR_INTENTS,
+    TOPIC_INTENTS,
+    Query,
+    resolve,
+    roles_in,
+    states_pay_detail,
+)
 from bot.text import detect_script, in_script, normalize_text
 
 Events = List[Dict[str, Any]]
@@ -110,48 +118,65 @@ class ActionAnswer(KnowledgeAction):
             return same
         intent = topic_read(kb, tracker, (tracker.latest_message.get("intent") or {}).get("name"))
         if intent in INTENT_TOPICS:
-            asked = [intent, *_narrower_asked(kb, tracker, intent)]
+            asked = [intent, *_alongside_asked(kb, tracker, intent)]
             asked += _other_questions_asked(kb, tracker, intent)
             if len(asked) > 1:
                 return answer_intents(kb, tracker, list(dict.fromkeys(asked)))
         return answer_question(kb, tracker, intent)
 
 
-# A topic -> the narrower one its question can ask for in so many words: "为什么有人年薪高有人
-# 年薪低" is a salary question about what the pay depends on; "做到客服总监就到顶了,瓶颈期怎么
-# 往上走" is a career question about its ceiling, which the challenges say how to get past.
-NARROWER = {"ask_salary": "ask_salary_factors", "ask_career_path": "ask_challenges"}
+# A topic -> the one its question can also ask for in so many words, answered after it: "为什么
+# 有人年薪高有人年薪低" is a salary question about what the pay depends on; "做到客服总监就到顶
+# 了,瓶颈期怎么往上走" a career question about its ceiling, which the challenges say how to get
+# past; "这是吃青春饭,能往哪升" a question about the job's drawbacks that asks where it leads.
+ALONGSIDE = {
+    "ask_salary": "ask_salary_factors",
+    "ask_career_path": "ask_challenges",
+    "ask_challenges": "ask_career_path",
+}
 
 
-def _narrower_asked(kb: KnowledgeBase, tracker: Tracker, intent: str) -> List[str]:
-    """The narrower topic the message's words name, if the store answers it for the role.
+def _alongside_asked(kb: KnowledgeBase, tracker: Tracker, intent: str) -> List[str]:
+    """The topic the message's words name alongside `intent`, if the store answers it for the
+    role.
 
     Answered after the question as the classifier read it: the figures, then what they
     depend on; a follow-up ("那二线城市呢") still asks about the figures.
     """
-    narrower = NARROWER.get(intent)
-    if narrower not in _intents_named_in(kb, words_besides_entities(tracker)):
+    alongside = ALONGSIDE.get(intent)
+    if alongside not in _intents_named_in(kb, words_besides_entities(tracker)):
         return []
     role = query_of(kb, tracker, intent).role
-    return [narrower] if role and render.covers(kb, role, narrower) else []
+    return [alongside] if role and render.covers(kb, role, alongside) else []
+
+
+# Below this confidence the classifier's reading is no better evidence than a topic's name.
+UNSURE = 0.6
+
+
+def _confidence(tracker: Tracker) -> float:
+    return float((tracker.latest_message.get("intent") or {}).get("confidence") or 0)
 
 
 def topic_read(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> str | None:
     """The classifier's topic, unless the words name exactly one other that the store answers
-    for the role and that a second signal backs: the classifier finds it likely too, or the
-    role's facts the words match best are on it.
+    for the role and that a second signal backs: the classifier finds it likely too, the
+    role's facts the words match best are on it, the classifier itself is unsure of its
+    reading (below UNSURE: "…当组长要管哪几摊事" read as the career path at 0.53), or the
+    topic is the pay and the message states what pay is stored by ("话务员…熬成资深的那种,
+    工资天花板大概在什么位置" read as the career path).
 
     "县城干了十年的客服主管,工资呢" read as details (a follow-up) asks about the salary it names.
     "升成团队主管之后,一天的工作怎么安排" read as the career path (升成 is no word for it), with
     the typical day second, asks about the day its words name. "客服班长有没有必要去上个CRM认证
     课程" read as skills names certification, and its best-matching fact is the CRM course.
     "客服管理人员除了做培训,还负责什么" stays a duties question: 培训 names skills, which the
-    store lacks for that role. A narrower topic the words name is answered beside the
-    classifier's, not instead (`_narrower_asked`): "客服总监已经到顶了,下一步去哪" gets the path
+    store lacks for that role. A topic the words name alongside the classifier's is answered
+    after it, not instead (`_alongside_asked`): "客服总监已经到顶了,下一步去哪" gets the path
     and the ceiling.
     """
     named = _intents_named_in(kb, words_besides_entities(tracker))
-    if len(named) != 1 or named[0] in (intent, NARROWER.get(intent)):
+    if len(named) != 1 or named[0] in (intent, ALONGSIDE.get(intent)):
         return intent
     if intent in TOPICLESS:
         return named[0]
@@ -161,6 +186,11 @@ def topic_read(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> str |
     if not (role and render.covers(kb, role, named[0])):
         return intent
     if named[0] in _likely(tracker) or named[0] in _topic_matched(kb, tracker, role, SOME_MATCH):
+        return named[0]
+    if _confidence(tracker) < UNSURE:
+        return named[0]
+    entities = tracker.latest_message.get("entities") or []
+    if named[0] == "ask_salary" and states_pay_detail(entities):
         return named[0]
     return intent
 

@@ -103,6 +103,12 @@ def _values(entities: Iterable[Mapping[str, Any]], name: str) -> List[str]:
     return [str(e["value"]) for e in entities if e.get("entity") == name and e.get("value")]
 
 
+def states_pay_detail(entities: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether a turn states a detail only the pay is stored by (PAY_DETAILS)."""
+    entities = list(entities)
+    return any(_values(entities, name) for name in PAY_DETAILS)
+
+
 def _known(canonical, value: Any) -> str | None:
     """A remembered slot value in canonical form, or None if it means nothing known."""
     return canonical(str(value)) if value else None
@@ -168,7 +174,7 @@ def resolve(
     for value in _values(entities, "experience"):
         band = lex.band_for_user(value) or band
     topic = intent if intent in INTENT_TOPICS else slots.get("topic")
-    if topic is None and any(_values(entities, e) for e in PAY_DETAILS):
+    if topic is None and states_pay_detail(entities):
         topic = "ask_salary"
     other = None if roles else lex.other_role(text)
     place = next(

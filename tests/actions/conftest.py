@@ -14,11 +14,12 @@ def make_tracker(
     intent: str = "",
     entities: List[Dict[str, Any]] | None = None,
     slots: Dict[str, Any] | None = None,
+    confidence: float = 0.9,
     **message: Any,
 ) -> Tracker:
     latest = {
         "text": text,
-        "intent": {"name": intent, "confidence": 0.9},
+        "intent": {"name": intent, "confidence": confidence},
         "entities": entities or [],
         **message,
     }

@@ -606,6 +606,51 @@ async def test_a_career_question_about_its_ceiling_also_gets_the_challenges(
     assert slot_events(events)["topic"] == "ask_career_path"
 
 
+async def test_a_question_about_drawbacks_that_asks_where_it_leads_also_gets_the_path(
+    dispatcher, domain, kb
+):
+    text = "干售后客服是不是吃青春饭?能往哪升?"
+    events = await ask(dispatcher, domain, text, "ask_challenges", "客服专员")
+    challenges = render.answer(kb, Query("ask_challenges", "客服专员"))
+    path = render.answer(kb, Query("ask_career_path", "客服专员"))
+    assert texts(dispatcher) == f"{challenges.text}\n\n{path.text}"
+    assert slot_events(events)["topic"] == "ask_challenges"
+
+
+@pytest.mark.parametrize(
+    "confidence, heading", [(0.53, "客服主管的职责:"), (0.9, "客服主管的晋升路径:")]
+)
+async def test_an_unsure_reading_gives_way_to_the_topic_the_words_name(
+    dispatcher, domain, confidence, heading
+):
+    ranked = [{"name": "ask_career_path", "confidence": confidence}]
+    text = "准备提拔一个客服组长,当组长要管哪几摊事?"
+    await run(
+        dispatcher, domain, text=text, intent="ask_career_path", confidence=confidence,
+        entities=[ent("role", "客服主管")], intent_ranking=ranked,
+    )  # fmt: skip
+    assert texts(dispatcher).startswith(heading)
+
+
+@pytest.mark.parametrize(
+    "entities, heading",
+    [
+        ([ent("role", "客服专员"), ent("experience", "资深")], "资深客服专员的薪资"),
+        ([ent("role", "客服专员")], "客服专员的晋升路径:"),
+    ],
+)
+async def test_the_pay_named_with_a_detail_pay_is_stored_by_outweighs_a_sure_classifier(
+    dispatcher, domain, entities, heading
+):
+    text = "话务员一直干下去熬成资深的,工资天花板在什么位置?"
+    ranked = [{"name": "ask_career_path", "confidence": 0.98}]
+    await run(
+        dispatcher, domain, text=text, intent="ask_career_path", confidence=0.98,
+        entities=entities, intent_ranking=ranked,
+    )  # fmt: skip
+    assert texts(dispatcher).startswith(heading)
+
+
 async def test_a_plain_salary_question_gets_the_figures_alone(dispatcher, domain, kb):
     await ask(dispatcher, domain, "客服总监年薪多少", "ask_salary", "客服总监")
     assert texts(dispatcher) == render.answer(kb, Query("ask_salary", "客服总监")).text
