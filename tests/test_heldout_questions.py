@@ -50,6 +50,7 @@ HELDOUT_SETS = (
     (ROOT / "benchmarks" / "questions_heldout18.yml", "h18-"),
     (ROOT / "benchmarks" / "questions_heldout19.yml", "h19-"),
     (ROOT / "benchmarks" / "questions_heldout20.yml", "h20-"),
+    (ROOT / "benchmarks" / "questions_heldout21.yml", "h21-"),
 )
 NLU_DIR = ROOT / "data" / "nlu"
 MIN_QUESTIONS = 60
