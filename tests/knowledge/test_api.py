@@ -85,3 +85,6 @@ def test_question_words_name_topics_in_questions_but_never_route_headings(kb: Kn
     assert lex.topics_asked("这工作到底难在哪") == ["challenges"]
     assert lex.topics_asked("身边人都说吃青春饭,能往哪升") == ["career_path"]
     assert lex.topics_asked("要不要跟着倒夜班") == ["daily_routine"]
+    assert lex.topics_asked("人事说要重新定薪,外面一般给到多少") == ["salary"]
+    assert lex.topics_asked("是被哪几样东西拉开的") == ["salary_factors"]
+    assert lex.topics_asked("哪些机构在雇这种人,有代表性的企业吗") == ["employers"]
