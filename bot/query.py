@@ -130,6 +130,20 @@ def _said_as_job(said: str, mention: Mapping[str, Any]) -> bool:
     return start is None or not said[:start].endswith(_EXAM)
 
 
+# "我现在是客服经理,想看看自己差在哪": the user's own job, said beside the one asked about.
+_OWN = re.compile(r"(?:我|本人)(?:现在|目前|现)?(?:是|做|当|任)(?:个|一名|一个)?$|现任$")
+
+
+def own_roles(kb: KnowledgeBase, entities: Iterable[Mapping[str, Any]], text: str) -> List[str]:
+    """Canonical roles the message names as the user's own job ("我现在是客服经理")."""
+    said = normalize_text(text)
+    mentions = [
+        e for e in entities if e.get("entity") == "role" and isinstance(e.get("start"), int)
+    ]
+    own = [kb.resolve_role(str(e["value"])) for e in mentions if _OWN.search(said[: e["start"]])]
+    return [role for role in own if role]
+
+
 def roles_in(kb: KnowledgeBase, entities: Iterable[Mapping[str, Any]], text: str = "") -> List[str]:
     """Canonical roles named by a turn's entities, in the order said, without repeats.
 
@@ -160,11 +174,17 @@ def resolve(
     entities: Iterable[Mapping[str, Any]],
     slots: Mapping[str, Any],
 ) -> Query:
-    """The query for this turn: what the message says wins over what was said before."""
+    """The query for this turn: what the message says wins over what was said before.
+
+    Of several roles, the last one named is asked about, unless it is the user's own job
+    ("当客服总监要具备哪些本事?我现在是客服经理"), which is where a career question starts.
+    """
     entities = list(entities)
     lex = kb.lexicon
     roles = roles_in(kb, entities, text)
-    role = roles[-1] if roles else _known(kb.resolve_role, slots.get("role"))
+    own = own_roles(kb, entities, text)
+    asked = [r for r in roles if r not in own] or roles
+    role = asked[-1] if asked else _known(kb.resolve_role, slots.get("role"))
     tier = _known(lex.find_tier, slots.get("city_tier"))
     for value in _values(entities, "city_tier"):
         tier = lex.find_tier(value) or tier
@@ -183,7 +203,7 @@ def resolve(
     )
     start = None
     if topic == "ask_career_path" and len(roles) > 1 and not _asks_past_goal(text, entities):
-        start = roles[0]
+        start = next(r for r in [*own, *roles] if r != role)
     return Query(topic, role, tier, band, other, place, start)
 
 

@@ -221,3 +221,40 @@ def test_a_line_of_work_or_a_certificate_named_beside_a_job_is_not_the_role_aske
     entities = [_at(text, "客服总监", "客服总监"), _at(text, other, other)]
     q = resolve(kb, "ask_career_path", text, entities, {})
     assert (q.role, q.start_role) == ("客服总监", None)
+
+
+@pytest.mark.parametrize(
+    "text, intent, said, expected",
+    [
+        (
+            "当客服总监要具备哪些本事?我现在是客服经理,想看看差在哪",
+            "ask_skills",
+            [("客服总监", "客服总监"), ("客服经理", "客服经理")],
+            ("客服总监", None),
+        ),
+        (
+            "客服部经理一般拿多少?本人目前是客服主管",
+            "ask_salary",
+            [("客服经理", "客服部经理"), ("客服主管", "客服主管")],
+            ("客服经理", None),
+        ),
+        (  # the user's own job is where the path starts, whichever is said first
+            "想当客服总监要熬几年?我现在是客服经理",
+            "ask_career_path",
+            [("客服总监", "客服总监"), ("客服经理", "客服经理")],
+            ("客服总监", "客服经理"),
+        ),
+        (  # two jobs, neither the user's own: the later one, as before
+            "客服经理和客服主管比,要具备哪些本事",
+            "ask_skills",
+            [("客服经理", "客服经理"), ("客服主管", "客服主管")],
+            ("客服主管", None),
+        ),
+    ],
+)
+def test_the_users_own_job_beside_another_is_not_the_one_asked_about(
+    kb, text, intent, said, expected
+):
+    entities = [_at(text, value, words) for value, words in said]
+    q = resolve(kb, intent, text, entities, {})
+    assert (q.role, q.start_role) == expected
