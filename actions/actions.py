@@ -286,9 +286,12 @@ def with_items_named(
     kb: KnowledgeBase, tracker: Tracker, answer: render.Answer, role: str, asked: List[str]
 ) -> render.Answer:
     """The answer to the `asked` intents, then the role's facts the message names item by item
-    and the answer leaves out."""
+    and the answer leaves out, and the cities it names that the role's documents do not."""
     named = render.named_facts(kb, role, user_text(tracker), answer, asked)
-    return render.with_named(answer, kb, role, named)
+    answer = render.with_named(answer, kb, role, named)
+    entities = tracker.latest_message.get("entities") or []
+    cities = [str(e["value"]) for e in entities if e.get("entity") == "city" and e.get("value")]
+    return render.with_unlisted_cities(answer, kb, role, cities, asked)
 
 
 # The classifier's runner-up counts as "related" from this confidence on, within RESCUE_RANKS.

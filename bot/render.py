@@ -326,6 +326,28 @@ def with_named(answer: Answer, kb: KnowledgeBase, role: str, named: Sequence[Fac
     return Answer("\n".join(lines), answer.payload, answer.buttons, cited)
 
 
+def with_unlisted_cities(
+    answer: Answer, kb: KnowledgeBase, role: str, cities: Sequence[str], asked: Sequence[str]
+) -> Answer:
+    """An answer, then, for cities the message names that the role's city facts leave out,
+    which cities those facts do list: "杭州的客服总监需求量能排第几" learns that the documents
+    name 北京、上海、深圳 and not 杭州, instead of nothing about the city it asked of.
+
+    Not after the pay (a city there is its tier) or the cities themselves (already listed).
+    """
+    facts = kb.facts(role, "cities")
+    if not facts or {"ask_salary", "ask_cities"} & set(asked):
+        return answer
+    unlisted = [c for c in dict.fromkeys(cities) if not any(c in f.value for f in facts)]
+    if not unlisted:
+        return answer
+    said = "、".join(unlisted)
+    lines = [answer.text, "", f"您提到的{said}:文档在{role}的需求城市里没有提到;列出的是:"]
+    lines += _cited_lines(kb, facts)
+    cited = answer.cited + [c for c in _cited(facts) if c not in answer.cited]
+    return Answer("\n".join(lines), answer.payload, answer.buttons, cited)
+
+
 def both(first: Answer, second: Answer) -> Answer:
     """Two answers to one message, in turn; the first's chart, both answers' sources."""
     cited = first.cited + [c for c in second.cited if c not in first.cited]

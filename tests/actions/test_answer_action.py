@@ -454,6 +454,27 @@ async def test_a_city_the_question_names_adds_what_the_role_s_documents_say_of_i
     assert "北京:" not in reply  # only the city named
 
 
+@pytest.mark.parametrize(
+    "text, intent, noted",
+    [
+        ("杭州的客服总监需求量在全国排第几?", "ask_outlook", True),
+        ("杭州的客服总监工资多少?", "ask_salary", False),  # there the city is its tier
+        ("客服总监在哪些城市吃香,杭州算吗?", "ask_cities", False),  # the list is the answer
+    ],
+)
+async def test_a_city_the_role_s_documents_leave_out_gets_the_cities_they_list(
+    dispatcher, domain, text, intent, noted
+):
+    entities = [ent("role", "客服总监"), ent("city", "杭州")]
+    await ask(dispatcher, domain, text, intent, entities)
+    reply = texts(dispatcher)
+    note = "\n\n您提到的杭州:文档在客服总监的需求城市里没有提到;列出的是:\n· 北京:"
+    assert (note in reply) is noted
+    if noted:
+        assert "· 上海:" in reply and "· 深圳:" in reply
+        assert "来源:《中国客服总监(高端运营职位)职业具体是做什么的》" in reply.split("杭州:")[-1]
+
+
 async def test_a_city_in_a_salary_question_is_its_tier_not_an_item(dispatcher, domain):
     entities = [ent("role", "客服总监"), ent("city", "深圳")]
     await ask(dispatcher, domain, "深圳的客服总监年薪多少", "ask_salary", entities)
