@@ -614,7 +614,12 @@ async def test_a_salary_question_asking_what_makes_the_difference_also_gets_the_
 
 
 @pytest.mark.parametrize(
-    "text", ["做到客服总监好像就到顶了,瓶颈期怎样才能再往上走?", "客服总监已经到顶了,下一步去哪"]
+    "text",
+    [
+        "做到客服总监好像就到顶了,瓶颈期怎样才能再往上走?",
+        "客服总监已经到顶了,下一步去哪",
+        "做了多年客服总监,晋升卡住不动了,怎么破局?",
+    ],
 )
 async def test_a_career_question_about_its_ceiling_also_gets_the_challenges(
     dispatcher, domain, kb, text

@@ -88,3 +88,6 @@ def test_question_words_name_topics_in_questions_but_never_route_headings(kb: Kn
     assert lex.topics_asked("人事说要重新定薪,外面一般给到多少") == ["salary"]
     assert lex.topics_asked("是被哪几样东西拉开的") == ["salary_factors"]
     assert lex.topics_asked("哪些机构在雇这种人,有代表性的企业吗") == ["employers"]
+    assert lex.topics_asked("做了很多年就卡住不动,怎么破局") == ["challenges"]
+    assert lex.topics_asked("升成组长以后,要多负责哪些工作") == ["duties"]
+    assert lex.topics_asked("去第三产业,可以负责哪些部门") == ["industries"]
