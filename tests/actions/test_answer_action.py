@@ -602,45 +602,30 @@ async def test_a_topic_not_covered_is_followed_by_the_one_its_words_point_to(dis
     assert "相关的内容——客服专员的就业前景:" in reply and "远程工作" in reply
 
 
-async def test_a_salary_question_asking_what_makes_the_difference_also_gets_the_factors(
-    dispatcher, domain, kb
-):
-    text = "同样是客服部总监,为什么有人年薪高有人年薪低?"
-    events = await ask(dispatcher, domain, text, "ask_salary", "客服总监")
-    factors = render.answer(kb, Query("ask_salary_factors", "客服总监"))
-    salary = render.answer(kb, Query("ask_salary", "客服总监"))
-    assert texts(dispatcher) == f"{salary.text}\n\n{factors.text}"
-    assert slot_events(events)["topic"] == "ask_salary"  # a follow-up asks for figures
-
-
 @pytest.mark.parametrize(
-    "text",
+    "text, intent, role, alongside",
     [
-        "做到客服总监好像就到顶了,瓶颈期怎样才能再往上走?",
-        "客服总监已经到顶了,下一步去哪",
-        "做了多年客服总监,晋升卡住不动了,怎么破局?",
+        # the figures, then what they depend on
+        ("同样是客服部总监,为什么有人年薪高有人年薪低?", "ask_salary", "客服总监",
+         "ask_salary_factors"),
+        # the path, then its ceiling (the challenges say how to get past 职场天花板)
+        ("做到客服总监好像就到顶了,瓶颈期怎样才能再往上走?", "ask_career_path", "客服总监",
+         "ask_challenges"),
+        ("客服总监已经到顶了,下一步去哪", "ask_career_path", "客服总监", "ask_challenges"),
+        ("做了多年客服总监,晋升卡住不动了,怎么破局?", "ask_career_path", "客服总监",
+         "ask_challenges"),
+        # the drawbacks, then where the job leads
+        ("干售后客服是不是吃青春饭?能往哪升?", "ask_challenges", "客服专员", "ask_career_path"),
     ],
-)
-async def test_a_career_question_about_its_ceiling_also_gets_the_challenges(
-    dispatcher, domain, kb, text
+)  # fmt: skip
+async def test_a_topic_the_words_name_alongside_the_reading_is_answered_after_it(
+    dispatcher, domain, kb, text, intent, role, alongside
 ):
-    events = await ask(dispatcher, domain, text, "ask_career_path", "客服总监")
-    path = render.answer(kb, Query("ask_career_path", "客服总监"))
-    challenges = render.answer(kb, Query("ask_challenges", "客服总监"))
-    assert texts(dispatcher) == f"{path.text}\n\n{challenges.text}"
-    assert "职场天花板" in challenges.text
-    assert slot_events(events)["topic"] == "ask_career_path"
-
-
-async def test_a_question_about_drawbacks_that_asks_where_it_leads_also_gets_the_path(
-    dispatcher, domain, kb
-):
-    text = "干售后客服是不是吃青春饭?能往哪升?"
-    events = await ask(dispatcher, domain, text, "ask_challenges", "客服专员")
-    challenges = render.answer(kb, Query("ask_challenges", "客服专员"))
-    path = render.answer(kb, Query("ask_career_path", "客服专员"))
-    assert texts(dispatcher) == f"{challenges.text}\n\n{path.text}"
-    assert slot_events(events)["topic"] == "ask_challenges"
+    events = await ask(dispatcher, domain, text, intent, role)
+    first = render.answer(kb, Query(intent, role))
+    then = render.answer(kb, Query(alongside, role))
+    assert texts(dispatcher) == f"{first.text}\n\n{then.text}"
+    assert slot_events(events)["topic"] == intent  # a follow-up asks about the reading
 
 
 @pytest.mark.parametrize(
