@@ -164,7 +164,8 @@ def topic_read(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> str |
     role's facts the words match best are on it, the classifier itself is unsure of its
     reading (below UNSURE: "…当组长要管哪几摊事" read as the career path at 0.53), or the
     topic is the pay and the message states what pay is stored by ("话务员…熬成资深的那种,
-    工资天花板大概在什么位置" read as the career path).
+    工资天花板大概在什么位置" read as the career path), or the words set the classifier's
+    topic aside ("待遇里,薪水以外还包括哪些" read as the salary).
 
     "县城干了十年的客服主管,工资呢" read as details (a follow-up) asks about the salary it names.
     "升成团队主管之后,一天的工作怎么安排" read as the career path (升成 is no word for it), with
@@ -191,6 +192,9 @@ def topic_read(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> str |
         return named[0]
     entities = tracker.latest_message.get("entities") or []
     if named[0] == "ask_salary" and states_pay_detail(entities):
+        return named[0]
+    aside = kb.lexicon.topics_set_aside(user_text(tracker))
+    if set(INTENT_TOPICS[intent]) & set(aside):
         return named[0]
     return intent
 

@@ -59,6 +59,10 @@ class Band:
     levels: Tuple[str, ...]
 
 
+# Words that set what they hold aside ("薪水以外", "除了工资").
+_BESIDES = ("之外", "以外", "除了")
+
+
 @dataclass
 class Lexicon:
     roles: Dict[str, List[str]]
@@ -264,11 +268,28 @@ class Lexicon:
         wanted: Sequence[str] = list(only) if only is not None else list(self.topics)
         return [t for t in wanted if any(k in text for k in self.topics.get(t, []))]
 
+    def _words(self, topic: str) -> List[str]:
+        return [*self.topics.get(topic, []), *self.question_words.get(topic, [])]
+
+    def topics_set_aside(self, text: str) -> List[str]:
+        """Topics a question sets aside in so many words: "薪水以外还包括哪些" and "除了工资"
+        ask about something besides the pay, whatever else of pay they say."""
+        aside = {
+            other
+            for topic, words in self.question_words.items()
+            for w in words
+            if w in text and any(b in w for b in _BESIDES)
+            for other in self.topics
+            if other != topic and any(k in w for k in self._words(other))
+        }
+        return [t for t in self.topics if t in aside]
+
     def topics_asked(self, text: str) -> List[str]:
         """Topics a question names, by heading keyword or by question word, in priority order.
 
         A question word that holds another topic's word names its own topic only: "工资天花板"
         asks how high the pay goes, not about the job's ceiling; "除了工资" asks about benefits.
+        A topic the question sets aside (`topics_set_aside`) is not named at all.
         """
         taken = [
             (m.start(), m.end(), t)
@@ -283,8 +304,7 @@ class Lexicon:
                 for m in re.finditer(re.escape(word), text)
             )
 
+        aside = self.topics_set_aside(text)
         return [
-            t
-            for t in self.topics
-            if any(names(t, k) for k in [*self.topics[t], *self.question_words.get(t, [])])
+            t for t in self.topics if t not in aside and any(names(t, k) for k in self._words(t))
         ]

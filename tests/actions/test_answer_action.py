@@ -662,6 +662,21 @@ async def test_the_pay_named_with_a_detail_pay_is_stored_by_outweighs_a_sure_cla
     assert texts(dispatcher).startswith(heading)
 
 
+@pytest.mark.parametrize(
+    "text, heading",
+    [
+        ("客服总监的待遇里,薪水以外还包括哪些额外的东西?", "客服总监的福利待遇:"),
+        ("客服总监的待遇里,年薪一般包括哪些东西?", "客服总监的薪资"),
+    ],
+)
+async def test_words_that_set_the_classifiers_topic_aside_outweigh_it(
+    dispatcher, domain, text, heading
+):
+    ranking = (("ask_salary", 0.67), ("ask_duties", 0.32))
+    await ask(dispatcher, domain, text, "ask_salary", "客服总监", *ranking)
+    assert texts(dispatcher).startswith(heading)
+
+
 async def test_a_plain_salary_question_gets_the_figures_alone(dispatcher, domain, kb):
     await ask(dispatcher, domain, "客服总监年薪多少", "ask_salary", "客服总监")
     assert texts(dispatcher) == render.answer(kb, Query("ask_salary", "客服总监")).text

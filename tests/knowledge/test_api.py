@@ -91,3 +91,13 @@ def test_question_words_name_topics_in_questions_but_never_route_headings(kb: Kn
     assert lex.topics_asked("做了很多年就卡住不动,怎么破局") == ["challenges"]
     assert lex.topics_asked("升成组长以后,要多负责哪些工作") == ["duties"]
     assert lex.topics_asked("去第三产业,可以负责哪些部门") == ["industries"]
+    assert lex.topics_asked("我话少,性子又闷,适合吗") == ["traits"]
+
+
+def test_a_topic_set_aside_in_so_many_words_is_not_named(kb: KnowledgeBase):
+    lex = kb.lexicon
+    text = "年薪谈得差不多了,在薪水之外还能争取到什么待遇?"  # 年薪 and 待遇 name the pay
+    assert lex.topics_set_aside(text) == ["salary"]
+    assert lex.topics_asked(text) == ["benefits"]
+    assert lex.topics_set_aside("客服总监的待遇怎么样") == []
+    assert lex.topics_asked("客服总监的待遇怎么样") == ["salary"]
