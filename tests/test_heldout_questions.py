@@ -51,6 +51,7 @@ HELDOUT_SETS = (
     (ROOT / "benchmarks" / "questions_heldout19.yml", "h19-"),
     (ROOT / "benchmarks" / "questions_heldout20.yml", "h20-"),
     (ROOT / "benchmarks" / "questions_heldout21.yml", "h21-"),
+    (ROOT / "benchmarks" / "questions_heldout22.yml", "h22-"),
 )
 NLU_DIR = ROOT / "data" / "nlu"
 MIN_QUESTIONS = 60
