@@ -116,22 +116,42 @@ def _known(canonical, value: Any) -> str | None:
 
 # "带客服团队的主管", "客服条线的顶", "客服体系里": 客服 followed by one of these names the
 # department or the line of work, not a job.
-_DEPARTMENT = ("团队", "部门", "中心", "条线", "这条线", "这一行", "这行", "行业", "体系", "系统")
+_DEPARTMENT = (
+    "团队",
+    "部门",
+    "中心",
+    "小组",
+    "组",
+    "条线",
+    "这条线",
+    "这一行",
+    "这行",
+    "行业",
+    "体系",
+    "系统",
+)
 # "考个客服管理师", "客服管理师证": a role's name after 考 or before 证 names its certificate.
 _EXAM = ("考", "考个", "考了", "考取")  # 报考 ends in 考
+# "一般带客服的领导": after 带 it names the people led.
+_LED = ("带",)
 _CERTIFICATE = ("证",)
 
 
 def _said_as_job(said: str, mention: Mapping[str, Any]) -> bool:
-    """Whether a role's name is said as a job, not as its department or its certificate."""
+    """Whether a role's name is said as a job, not as its department, its certificate or the
+    people someone leads."""
     start, end = mention.get("start"), mention.get("end")
     if end is not None and said[end:].startswith(_DEPARTMENT + _CERTIFICATE):
         return False
-    return start is None or not said[:start].endswith(_EXAM)
+    return start is None or not said[:start].endswith(_EXAM + _LED)
 
 
 # "我现在是客服经理,想看看自己差在哪": the user's own job, said beside the one asked about.
-_OWN = re.compile(r"(?:我|本人)(?:现在|目前|现)?(?:是|做|当|任)(?:个|一名|一个)?$|现任$")
+# So is the one held before: "下周一正式当客服组长,之前一直是普通坐席".
+_OWN = re.compile(
+    r"(?:(?:我|本人)(?:现在|目前|现)?|(?:我|本人)?(?:之前|以前|原来|原先|过去)(?:一直)?)"
+    r"(?:是|做|当|任|干)(?:个|一名|一个)?(?:普通)?$|现任$"
+)
 
 
 def own_roles(kb: KnowledgeBase, entities: Iterable[Mapping[str, Any]], text: str) -> List[str]:

@@ -212,6 +212,8 @@ def test_a_career_question_that_asks_past_the_goal_keeps_the_whole_path(kb, text
         ("客服总监在客服行业里算到顶了吗,下一步去哪", "客服"),
         ("客服总监在客服体系里处在什么位置,往上还有什么岗位", "客服"),
         ("当客服总监有没有必须持有的证?考个客服管理师有用吗?", "客服管理师"),
+        ("客服总监跟一般带客服的领导,往后的晋升有啥区别?", "客服"),
+        ("客服总监管着好几个客服小组,往上还能升吗?", "客服"),
         ("客服总监手里有客服管理师证的多吗", "客服管理师"),
     ],
 )
@@ -243,6 +245,12 @@ def test_a_line_of_work_or_a_certificate_named_beside_a_job_is_not_the_role_aske
             "ask_career_path",
             [("客服总监", "客服总监"), ("客服经理", "客服经理")],
             ("客服总监", "客服经理"),
+        ),
+        (  # the job held before is the user's own too
+            "下周一正式当客服组长,之前一直是普通坐席,这个角色要管哪些事?",
+            "ask_duties",
+            [("客服主管", "客服组长"), ("客服专员", "坐席")],
+            ("客服主管", None),
         ),
         (  # two jobs, neither the user's own: the later one, as before
             "客服经理和客服主管比,要具备哪些本事",

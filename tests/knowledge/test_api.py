@@ -92,6 +92,10 @@ def test_question_words_name_topics_in_questions_but_never_route_headings(kb: Kn
     assert lex.topics_asked("升成组长以后,要多负责哪些工作") == ["duties"]
     assert lex.topics_asked("去第三产业,可以负责哪些部门") == ["industries"]
     assert lex.topics_asked("我话少,性子又闷,适合吗") == ["traits"]
+    assert lex.topics_asked("除了处理投诉,是不是还得负责搭体系") == ["duties"]
+    assert lex.topics_asked("入职内训结束以后有考试吗") == ["training"]
+    assert lex.topics_asked("外面还有哪几类单位会要我") == ["employers"]
+    assert lex.topics_asked("客服总监究竟算个什么角色") == ["overview"]
 
 
 def test_a_topic_set_aside_in_so_many_words_is_not_named(kb: KnowledgeBase):
