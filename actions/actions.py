@@ -117,6 +117,9 @@ class ActionAnswer(KnowledgeAction):
         if same:
             return same
         intent = topic_read(kb, tracker, (tracker.latest_message.get("intent") or {}).get("name"))
+        compared = _compared_on(kb, tracker, intent)
+        if compared:
+            return compare_reply(kb, compared, intent)
         if intent in INTENT_TOPICS:
             asked = [intent, *_alongside_asked(kb, tracker, intent)]
             asked += _other_questions_asked(kb, tracker, intent)
@@ -302,12 +305,16 @@ def with_items_named(
 RELATED_MIN_CONFIDENCE = 0.05
 
 
-def _likely(tracker: Tracker) -> List[str]:
-    """The classifier's likeliest intents: its top few from RELATED_MIN_CONFIDENCE on."""
+# A runner-up below this confidence is weaker evidence of what else was asked than the asked
+# topic's neighbour ("哪几类公司招得最多" about 客服专员, who has no employers: skills at 0.09
+# says less than the industries that recruit the role).
+RELATED_OVER_NEIGHBOUR = 0.1
+
+
+def _likely(tracker: Tracker, least: float = RELATED_MIN_CONFIDENCE) -> List[str]:
+    """The classifier's likeliest intents: its top few from `least` on."""
     ranking = (tracker.latest_message.get("intent_ranking") or [])[:RESCUE_RANKS]
-    return [
-        str(r.get("name")) for r in ranking if (r.get("confidence") or 0) >= RELATED_MIN_CONFIDENCE
-    ]
+    return [str(r.get("name")) for r in ranking if (r.get("confidence") or 0) >= least]
 
 
 def _related_intent(
@@ -320,15 +327,17 @@ def _related_intent(
     which 客服主管 lacks: 月薪 names the salary), then the classifier's likely runners-up
     ("客服主管好不好招" read as employers, outlook second, which says 人才短缺), then a
     neighbouring topic ("客服专员是不是饱和了" read as market size, which only 客户服务管理师
-    has: the outlook speaks of supply and demand), and last one whose facts name the asked
-    topic in passing (客户服务管理师 has no pay figures, but its overview lists "客服收入").
+    has: the outlook speaks of supply and demand), then weak runners-up, and last one whose
+    facts name the asked topic in passing (客户服务管理师 has no pay figures, but its overview
+    lists "客服收入").
     """
     role, asked = q.role or "", q.topic or ""
     named = _intents_named_in(kb, words_besides_entities(tracker))
     matched = _topic_matched(kb, tracker, role)
     neighbours = NEIGHBOUR_INTENTS.get(asked, ())
     mentioning = kb.topics_mentioning(role, INTENT_TOPICS.get(asked, ()))
-    candidates = [*named, *matched, *_likely(tracker), *neighbours]
+    likely = _likely(tracker, RELATED_OVER_NEIGHBOUR)
+    candidates = [*named, *matched, *likely, *neighbours, *_likely(tracker)]
     for intent in [*candidates, *(TOPIC_INTENTS[t] for t in mentioning)]:
         answerable = intent in INTENT_TOPICS and render.covers(kb, role, intent)
         if intent != asked and intent not in besides and answerable:
@@ -382,8 +391,28 @@ class ActionCompareRoles(KnowledgeAction):
                 buttons=render.role_buttons(kb, "inform"),
             ), []
         intent = (_intents_named_in(kb, user_text(tracker)) or [_compared_by_default(kb, roles)])[0]
-        answer = render.compare_answer(kb, roles, intent)
-        return answer, [SlotSet("last_sources", answer.cited), SlotSet("topic", intent)]
+        return compare_reply(kb, roles, intent)
+
+
+def compare_reply(kb: KnowledgeBase, roles: List[str], intent: str) -> tuple[render.Answer, Events]:
+    answer = render.compare_answer(kb, roles, intent)
+    return answer, [SlotSet("last_sources", answer.cited), SlotSet("topic", intent)]
+
+
+# "客服主管和客服总监管的事到底差在哪": a topic question that asks how two jobs differ.
+DIFFERENCE = re.compile(r"区别|不同|不一样|差在|差别|差异|对比|相比")
+
+
+def _compared_on(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> List[str]:
+    """The two jobs a topic question compares, if it names two and asks how they differ.
+
+    Career questions are left out: two jobs there are a path's start and goal.
+    """
+    if intent not in INTENT_TOPICS or intent == "ask_career_path":
+        return []
+    entities = tracker.latest_message.get("entities") or []
+    roles = roles_in(kb, entities, user_text(tracker))
+    return roles[:2] if len(roles) > 1 and DIFFERENCE.search(user_text(tracker)) else []
 
 
 def _compared_by_default(kb: KnowledgeBase, roles: List[str]) -> str:

@@ -278,6 +278,14 @@ async def ask(dispatcher, domain, text, intent, role, *ranking):
             (("ask_market_size", 0.97), ("ask_skills", 0.03)),
             "ask_outlook",
         ),
+        # a weak runner-up says less than the neighbour: the trades that recruit 客服专员
+        (
+            "毕业先找份客服专员的活过渡,现在哪几类公司招得最多?",
+            "ask_employers",
+            "客服专员",
+            (("ask_employers", 0.59), ("ask_skills", 0.09), ("ask_overview", 0.08)),
+            "ask_industries",
+        ),
         # and back: 客户服务管理师's document names no employer, but the trades that recruit it
         (
             "医院这类单位会招客户服务管理师吗?",
@@ -315,6 +323,7 @@ async def ask(dispatcher, domain, text, intent, role, *ranking):
     ids=[
         "classifier-runner-up",
         "neighbouring-topic",
+        "neighbouring-topic-over-a-weak-runner-up",
         "neighbouring-topic-back",
         "day-to-duties",
         "facts-naming-the-topic",
@@ -660,6 +669,25 @@ async def test_the_pay_named_with_a_detail_pay_is_stored_by_outweighs_a_sure_cla
         entities=entities, intent_ranking=ranked,
     )  # fmt: skip
     assert texts(dispatcher).startswith(heading)
+
+
+@pytest.mark.parametrize(
+    "text, heading",
+    [
+        ("客服主管和客服总监管的事到底差在哪?", "客服主管与客服总监对比(职责):"),
+        ("客服主管和客服总监都要管哪些事?", "客服总监的职责:"),  # no difference asked
+    ],
+)
+async def test_a_topic_question_asking_how_two_jobs_differ_compares_them(
+    dispatcher, domain, text, heading
+):
+    entities = [
+        {**ent("role", "客服主管"), "start": 0, "end": 4},
+        {**ent("role", "客服总监"), "start": 5, "end": 9},
+    ]
+    events = await ask(dispatcher, domain, text, "ask_duties", entities)
+    assert texts(dispatcher).startswith(heading)
+    assert slot_events(events)["topic"] == "ask_duties"
 
 
 @pytest.mark.parametrize(
