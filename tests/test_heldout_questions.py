@@ -52,6 +52,7 @@ HELDOUT_SETS = (
     (ROOT / "benchmarks" / "questions_heldout20.yml", "h20-"),
     (ROOT / "benchmarks" / "questions_heldout21.yml", "h21-"),
     (ROOT / "benchmarks" / "questions_heldout22.yml", "h22-"),
+    (ROOT / "benchmarks" / "questions_heldout23.yml", "h23-"),
 )
 NLU_DIR = ROOT / "data" / "nlu"
 MIN_QUESTIONS = 60
