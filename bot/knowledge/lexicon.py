@@ -291,12 +291,8 @@ class Lexicon:
         asks how high the pay goes, not about the job's ceiling; "除了工资" asks about benefits.
         A topic the question sets aside (`topics_set_aside`) is not named at all.
         """
-        taken = [
-            (m.start(), m.end(), t)
-            for t, words in self.question_words.items()
-            for w in words
-            for m in re.finditer(re.escape(w), text)
-        ]
+        said = [(t, w) for t, words in self.question_words.items() for w in words if w in text]
+        taken = [(m.start(), m.end(), t) for t, w in said for m in re.finditer(re.escape(w), text)]
 
         def names(topic: str, word: str) -> bool:
             return any(
@@ -306,5 +302,7 @@ class Lexicon:
 
         aside = self.topics_set_aside(text)
         return [
-            t for t in self.topics if t not in aside and any(names(t, k) for k in self._words(t))
+            t
+            for t in self.topics
+            if t not in aside and any(names(t, k) for k in self._words(t) if k in text)
         ]
