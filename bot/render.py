@@ -155,7 +155,9 @@ def _fact_line(f: Fact) -> str:
             years = (
                 f"({f.attrs['min_years']}-{high}年)" if high else f"({f.attrs['min_years']}年以上)"
             )
-        return f"第{f.attrs.get('step', '?')}步 {f.value}{years}"
+        # What the step's holder does ("承担更多复杂问题的处理") tells the steps apart.
+        does = (f.detail or "").removeprefix(f.value).rstrip("。")
+        return f"第{f.attrs.get('step', '?')}步 {f.value}{years}" + (f":{does}" if does else "")
     if f.attrs.get("kind") == "remedy":
         return f"应对:{f.value}"
     if f.detail and f.attrs.get("kind") != "listed" and f.detail != f.value:

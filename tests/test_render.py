@@ -64,6 +64,16 @@ def test_names_one_sentence_explains_share_its_line(kb):
     assert text.count(sentence) == 1
 
 
+def test_each_step_of_a_path_says_what_its_holder_does(kb):
+    text = render.facts_answer(kb, "客服专员", "ask_career_path").text
+    assert "· 第1步 初级客服专员(1-2年):负责日常的客户接待和问题解决\n" in text
+    # the step's name is not said twice
+    assert "· 第2步 中级客服专员:在初级基础上,承担更多复杂问题的处理," in text
+    # a step with nothing more to say than its name stays a name
+    director = render.facts_answer(kb, "客服总监", "ask_career_path").text
+    assert "· 第1步 由客服经理晋升为客服总监\n" in director
+
+
 def test_a_path_towards_a_role_leaves_out_paths_that_begin_there(kb):
     # 客服专员 -> 客服经理: the director article's path starts at 客服经理 and goes beyond it.
     text = render.facts_answer(kb, "客服经理", "ask_career_path", start_role="客服专员").text
