@@ -425,16 +425,21 @@ def _compared_by_default(kb: KnowledgeBase, roles: List[str]) -> str:
 
 
 def _one_role_reading(kb: KnowledgeBase, tracker: Tracker, roles: List[str]) -> str | None:
-    """What a "comparison" with one role asks: the topic its words name, else the classifier's
-    next likely question, if the store answers it for the role.
+    """What a "comparison" with one role asks: the topic its words name, else, between two
+    cities, what the documents say of each city, else the classifier's next likely question,
+    if the store answers it for the role.
 
     "同樣是客戶體驗總監,大公司和小公司開的薪水差很多嗎?哪些因素會拉開差距?" compares
-    employers, not jobs: it asks what the pay depends on.
+    employers, not jobs: it asks what the pay depends on. "都说上海和深圳客户体验总监的岗位多,
+    这两个地方分别是什么原因?" compares places.
     """
     if len(roles) != 1:
         return None
     named = _intents_named_in(kb, words_besides_entities(tracker))
-    for intent in [*named, *_likely(tracker)]:
+    entities = tracker.latest_message.get("entities") or []
+    places = {str(e.get("value")) for e in entities if e.get("entity") == "city"}
+    between_places = ["ask_cities"] if len(places) > 1 else []
+    for intent in [*named, *between_places, *_likely(tracker)]:
         if intent in INTENT_TOPICS and render.covers(kb, roles[0], intent):
             return intent
     return None

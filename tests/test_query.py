@@ -167,6 +167,12 @@ def test_a_department_named_beside_a_job_is_not_the_role_asked_about(kb):
     text = "我是客服主管,管着一个十人的客服团队,月薪多少"
     entities = [_at(text, "客服主管", "客服主管"), _at(text, "客服", "客服")]
     assert resolve(kb, "ask_salary", text, entities, {}).role == "客服主管"
+    # "客服这块" is the department too, so the user's own job is the one asked about.
+    area = "广州一家4S店,客服这块我当客服主管四年了,同类岗位月薪多少"
+    start = area.index("客服这块")
+    said = [_at(area, "客服主管", "客服主管"), {**_at(area, "客服", "客服"), "start": start}]
+    said[1]["end"] = start + 2
+    assert resolve(kb, "ask_salary", area, said, {}).role == "客服主管"
     # Alone, 客服团队 still names the job, and two real jobs keep the later one.
     alone = "客服团队的工资多少"
     assert resolve(kb, "ask_salary", alone, [_at(alone, "客服", "客服")], {}).role == "客服专员"

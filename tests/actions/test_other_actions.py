@@ -339,6 +339,24 @@ async def test_a_comparison_naming_one_role_answers_what_its_words_ask(dispatche
     assert slot_events(events)["topic"] == "ask_salary_factors"
 
 
+@pytest.mark.parametrize(
+    "cities, opening",
+    [(["上海", "深圳"], "客服总监的需求城市:"), (["上海"], "请告诉我要对比的两个岗位")],
+)
+async def test_a_comparison_naming_one_role_and_two_cities_compares_the_cities(
+    dispatcher, domain, cities, opening
+):
+    text = "都说上海和深圳客服总监的岗位多,这两个地方分别是什么原因?"
+    entities = [ent("role", "客服总监"), *(ent("city", c) for c in cities)]
+    ranking = [{"name": "compare_roles", "confidence": 0.96}]
+    tracker = make_tracker(text, "compare_roles", entities, intent_ranking=ranking)
+    await ActionCompareRoles().run(dispatcher, tracker, domain)
+    reply = texts(dispatcher)
+    assert reply.startswith(opening)
+    if len(cities) > 1:
+        assert "上海:经济繁荣,外资企业集中" in reply and "深圳:高科技企业众多" in reply
+
+
 async def test_a_comparison_naming_one_role_and_no_topic_still_asks_for_two(dispatcher, domain):
     tracker = make_tracker("客服总监比一比", "compare_roles", [ent("role", "客服总监")])
     await ActionCompareRoles().run(dispatcher, tracker, domain)

@@ -96,6 +96,7 @@ def test_question_words_name_topics_in_questions_but_never_route_headings(kb: Kn
     assert lex.topics_asked("入职内训结束以后有考试吗") == ["training"]
     assert lex.topics_asked("外面还有哪几类单位会要我") == ["employers"]
     assert lex.topics_asked("客服总监究竟算个什么角色") == ["overview"]
+    assert lex.topics_asked("我是最底下那层的,往上一层一般叫什么") == ["career_path"]
 
 
 def test_a_topic_set_aside_in_so_many_words_is_not_named(kb: KnowledgeBase):
