@@ -53,6 +53,7 @@ HELDOUT_SETS = (
     (ROOT / "benchmarks" / "questions_heldout21.yml", "h21-"),
     (ROOT / "benchmarks" / "questions_heldout22.yml", "h22-"),
     (ROOT / "benchmarks" / "questions_heldout23.yml", "h23-"),
+    (ROOT / "benchmarks" / "questions_heldout24.yml", "h24-"),
 )
 NLU_DIR = ROOT / "data" / "nlu"
 MIN_QUESTIONS = 60
