@@ -395,6 +395,7 @@ class ActionCompareRoles(KnowledgeAction):
 
 
 def compare_reply(kb: KnowledgeBase, roles: List[str], intent: str) -> tuple[render.Answer, Events]:
+    """The roles side by side on one topic; a follow-up asks about that topic."""
     answer = render.compare_answer(kb, roles, intent)
     return answer, [SlotSet("last_sources", answer.cited), SlotSet("topic", intent)]
 

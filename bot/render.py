@@ -315,17 +315,27 @@ def named_facts(
     ]
 
 
+def _with_sections(
+    answer: Answer, kb: KnowledgeBase, sections: Sequence[Tuple[str, Sequence[Fact]]]
+) -> Answer:
+    """An answer, then each (heading, facts) section cited, with every source once."""
+    lines = [answer.text]
+    cited = list(answer.cited)
+    for heading, facts in sections:
+        lines += ["", heading, *_cited_lines(kb, facts)]
+        cited += [c for c in _cited(facts) if c not in cited]
+    return Answer("\n".join(lines), answer.payload, answer.buttons, cited)
+
+
 def with_named(answer: Answer, kb: KnowledgeBase, role: str, named: Sequence[Fact]) -> Answer:
     """An answer, then what the store says of the items the message named: under which of the
     role's topics, and from which source."""
-    lines = [answer.text]
+    sections = []
     for topic in dict.fromkeys(f.topic for f in named):
         facts = [f for f in named if f.topic == topic]
         values = "、".join(dict.fromkeys(f.value for f in facts))
-        lines += ["", f"您提到的{values}({role}的{TOPIC_NAMES[NAMEABLE[topic]]}):"]
-        lines += _cited_lines(kb, facts)
-    cited = answer.cited + [c for c in _cited(named) if c not in answer.cited]
-    return Answer("\n".join(lines), answer.payload, answer.buttons, cited)
+        sections.append((f"您提到的{values}({role}的{TOPIC_NAMES[NAMEABLE[topic]]}):", facts))
+    return _with_sections(answer, kb, sections)
 
 
 def with_unlisted_cities(
@@ -343,11 +353,8 @@ def with_unlisted_cities(
     unlisted = [c for c in dict.fromkeys(cities) if not any(c in f.value for f in facts)]
     if not unlisted:
         return answer
-    said = "、".join(unlisted)
-    lines = [answer.text, "", f"您提到的{said}:文档在{role}的需求城市里没有提到;列出的是:"]
-    lines += _cited_lines(kb, facts)
-    cited = answer.cited + [c for c in _cited(facts) if c not in answer.cited]
-    return Answer("\n".join(lines), answer.payload, answer.buttons, cited)
+    heading = f"您提到的{'、'.join(unlisted)}:文档在{role}的需求城市里没有提到;列出的是:"
+    return _with_sections(answer, kb, [(heading, facts)])
 
 
 def both(first: Answer, second: Answer) -> Answer:
