@@ -118,7 +118,7 @@ def _known(canonical, value: Any) -> str | None:
 # department or the line of work, not a job.
 _DEPARTMENT = (
     "团队",
-    "部门",
+    "部",  # 客服部, 客服部门
     "中心",
     "小组",
     "组",
@@ -150,11 +150,15 @@ def _said_as_job(said: str, mention: Mapping[str, Any]) -> bool:
 
 
 # "我现在是客服经理,想看看自己差在哪": the user's own job, said beside the one asked about.
-# So is the one held before: "下周一正式当客服组长,之前一直是普通坐席".
+# So is the one held before: "下周一正式当客服组长,之前一直是普通坐席", and the one just
+# reached: "我今年刚升经理".
 _OWN = re.compile(
     r"(?:(?:我|本人)(?:现在|目前|现)?|(?:我|本人)?(?:之前|以前|原来|原先|过去)(?:一直)?)"
     r"(?:是|做|当|任|干)(?:个|一名|一个)?(?:普通)?$|现任$"
+    r"|(?:我|本人)\S{0,4}?(?:刚|才)(?:升|当上|升上)了?$"  # "我今年刚升经理"
 )
+# "从主管升上去": where a path starts.
+_FROM = ("从",)
 
 
 def own_roles(kb: KnowledgeBase, entities: Iterable[Mapping[str, Any]], text: str) -> List[str]:
@@ -200,14 +204,17 @@ def resolve(
     """The query for this turn: what the message says wins over what was said before.
 
     Of several roles, the last one named is asked about, unless it is the user's own job
-    ("当客服总监要具备哪些本事?我现在是客服经理"), which is where a career question starts.
+    ("当客服总监要具备哪些本事?我现在是客服经理"), which is where a career question starts,
+    or the words after them name one by its short name ("搞不清客服主管和客服总监怎么分工。
+    主管那边管哪些事?").
     """
     entities = list(entities)
     lex = kb.lexicon
     roles = roles_in(kb, entities, text)
     own = own_roles(kb, entities, text)
     asked = [r for r in roles if r not in own] or roles
-    role = asked[-1] if asked else _known(kb.resolve_role, slots.get("role"))
+    role = _referred_to(kb, asked, text, entities) if asked else None
+    role = role or _known(kb.resolve_role, slots.get("role"))
     tier = _known(lex.find_tier, slots.get("city_tier"))
     for value in _values(entities, "city_tier"):
         tier = lex.find_tier(value) or tier
@@ -228,6 +235,24 @@ def resolve(
     if topic == "ask_career_path" and len(roles) > 1 and not _asks_past_goal(text, entities):
         start = next(r for r in [*own, *roles] if r != role)
     return Query(topic, role, tier, band, other, place, start)
+
+
+def _referred_to(
+    kb: KnowledgeBase, asked: List[str], text: str, entities: List[Mapping[str, Any]]
+) -> str:
+    """Of the roles asked about, the one the words after every full name call by its short
+    name, else the last one named. A short name said as where a path starts ("从主管升上去")
+    or as the user's own job ("我今年刚升经理") is not the one asked about."""
+    ends = [
+        e["end"] for e in entities if e.get("entity") == "role" and isinstance(e.get("end"), int)
+    ]
+    after = normalize_text(text)[max(ends) :] if ends and len(asked) > 1 else ""
+    called = [
+        role
+        for role, start in kb.lexicon.roles_by_short_name(after)
+        if role in asked and not (after[:start].endswith(_FROM) or _OWN.search(after[:start]))
+    ]
+    return called[-1] if called else asked[-1]
 
 
 # After the goal's name: "升到客服总监…总监之后还有上升空间吗" asks what comes after it too.

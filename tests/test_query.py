@@ -272,3 +272,23 @@ def test_the_users_own_job_beside_another_is_not_the_one_asked_about(
     entities = [_at(text, value, words) for value, words in said]
     q = resolve(kb, intent, text, entities, {})
     assert (q.role, q.start_role) == expected
+
+
+def test_a_short_name_after_the_full_names_picks_the_job_it_names(kb):
+    text = "我在客服部做文员,搞不清客服主管和客服总监怎么分工。主管那边具体管哪些事?"
+    department = {"entity": "role", "value": "客服专员", "start": 2, "end": 4}
+    entities = [department, _at(text, "客服主管", "客服主管"), _at(text, "客服总监", "客服总监")]
+    assert resolve(kb, "ask_duties", text, entities, {}).role == "客服主管"
+    # Before the full names, or without one, the short name decides nothing.
+    before = "主管们常问:客服主管和客服总监怎么分工"
+    named = [_at(before, "客服主管", "客服主管"), _at(before, "客服总监", "客服总监")]
+    assert resolve(kb, "ask_duties", before, named, {}).role == "客服总监"
+    # Nor does one said as where a path starts or as the user's own job.
+    for after in ("到底谁的级别高?从主管升上去要多久", "要多少年?我今年刚升主管,想规划一下"):
+        path = "客服主管和客服经理" + after
+        named = [_at(path, "客服主管", "客服主管"), _at(path, "客服经理", "客服经理")]
+        assert resolve(kb, "ask_career_path", path, named, {}).role == "客服经理"
+    alone = "总监那边具体管哪些事?客服主管呢"
+    assert resolve(kb, "ask_duties", alone, [_at(alone, "客服主管", "客服主管")], {}).role == (
+        "客服主管"
+    )

@@ -108,8 +108,8 @@ class Lexicon:
         for alias, role in aliases.items():
             if role in self.roles and alias not in self.alias_to_role:
                 self.extra_aliases[alias] = role
-        self.__dict__.pop("alias_to_role", None)
-        self.__dict__.pop("_role_pattern", None)
+        for cached in ("alias_to_role", "_role_pattern", "_short_name_pattern"):
+            self.__dict__.pop(cached, None)
 
     @cached_property
     def alias_to_role(self) -> Dict[str, str]:
@@ -132,6 +132,23 @@ class Lexicon:
         return [
             (self.alias_to_role[m.group(0)], m.group(0), m.start())
             for m in self._role_pattern.finditer(text)
+        ]
+
+    @cached_property
+    def _short_name_pattern(self) -> re.Pattern:
+        prefix = self.role_prefix
+        names = [a[len(prefix) :] for a in self.alias_to_role if prefix and a.startswith(prefix)]
+        names = sorted((n for n in names if len(n) > 1), key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, names)))
+
+    def roles_by_short_name(self, text: str) -> List[Tuple[str, int]]:
+        """Roles a text names without the role prefix ("主管那边管哪些事": 客服主管), as
+        (role, offset). Only meaningful once the full name has been said: 经理 alone may be
+        any manager."""
+        prefix = self.role_prefix
+        return [
+            (self.alias_to_role[prefix + m.group(0)], m.start())
+            for m in self._short_name_pattern.finditer(text)
         ]
 
     def resolve_role(self, text: str) -> str | None:
