@@ -131,8 +131,10 @@ class ActionAnswer(KnowledgeAction):
 # A topic -> the one its question can also ask for in so many words, answered after it: "为什么
 # 有人年薪高有人年薪低" is a salary question about what the pay depends on; "做到客服总监就到顶
 # 了,瓶颈期怎么往上走" a career question about its ceiling, which the challenges say how to get
-# past; "这是吃青春饭,能往哪升" a question about the job's drawbacks that asks where it leads.
+# past; "这是吃青春饭,能往哪升" a question about the job's drawbacks that asks where it leads;
+# "这个职位到底负责什么,值不值得设" a duties question that asks what the role is for.
 ALONGSIDE = {
+    "ask_duties": "ask_overview",
     "ask_salary": "ask_salary_factors",
     "ask_career_path": "ask_challenges",
     "ask_challenges": "ask_career_path",
