@@ -30,7 +30,10 @@ Events = List[Dict[str, Any]]
 
 
 def user_text(tracker: Tracker) -> str:
-    return normalize_text(tracker.latest_message.get("text") or "")
+    """The latest message as the NLU read it: normalized, its typos repaired (`read_as` is
+    there only when some were)."""
+    message = tracker.latest_message
+    return message.get("read_as") or normalize_text(message.get("text") or "")
 
 
 def query_of(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> Query:
@@ -41,12 +44,12 @@ def query_of(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> Query:
 
 def words_besides_entities(tracker: Tracker) -> str:
     """The user's text without its entities: 城市 in 二线城市 is a detail, not the topic."""
-    text = tracker.latest_message.get("text") or ""
+    text = user_text(tracker)
     for entity in tracker.latest_message.get("entities") or []:
         start, end = entity.get("start"), entity.get("end")
         if isinstance(start, int) and isinstance(end, int):
             text = text[:start] + " " * (end - start) + text[end:]
-    return normalize_text(text)
+    return text
 
 
 def user_script(tracker: Tracker) -> str:

@@ -21,9 +21,7 @@ QUERY_RUNS = 20000
 
 def _build_once(directory: Path) -> float:
     started = time.perf_counter()
-    build(
-        SOURCES_DIR, directory / "kb.db", ArtefactPaths(directory / "jieba", directory / "nlu.yml")
-    )
+    build(SOURCES_DIR, directory / "kb.db", ArtefactPaths.under(directory))
     return time.perf_counter() - started
 
 

@@ -93,7 +93,7 @@ _BUILD = (
     "from pathlib import Path; from bot.knowledge.build import build; "
     "from bot.knowledge.paths import ArtefactPaths; "
     "build(store_path=Path('{store}'), "
-    "artefacts=ArtefactPaths(Path('{dir}/jieba'), Path('{dir}/nlu.yml')))"
+    "artefacts=ArtefactPaths.under(Path('{dir}')))"
 )
 
 

@@ -24,7 +24,7 @@ class Built:
 def build_into(directory: Path, sources: Path = SOURCES_DIR) -> Built:
     """Build `sources` into a private store and artefact set under `directory`."""
     store = directory / "knowledge.db"
-    artefacts = ArtefactPaths(directory / "jieba", directory / "lexicon.generated.yml")
+    artefacts = ArtefactPaths.under(directory)
     report = build(sources, store, artefacts)
     kb = KnowledgeBase.open(store) if store.exists() else None
     return Built(report, kb, store, artefacts)

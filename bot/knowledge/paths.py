@@ -17,7 +17,17 @@ def store_path() -> Path:
 
 @dataclass(frozen=True)
 class ArtefactPaths:
-    """Generated NLU inputs: jieba's user-dictionary directory and Rasa lookup/synonym data."""
+    """Generated NLU inputs: jieba's user-dictionary directory, Rasa lookup/synonym data and
+    the homophone table for typo repair."""
 
     jieba_dir: Path = PROJECT_ROOT / "build" / "jieba"
+    homophones_file: Path = PROJECT_ROOT / "build" / "homophones.json"
+
+    @classmethod
+    def under(cls, directory: Path) -> ArtefactPaths:
+        """All of them in one scratch directory, for tests and benchmarks."""
+        return cls(
+            directory / "jieba", directory / "lexicon.generated.yml", directory / "homophones.json"
+        )
+
     nlu_file: Path = PROJECT_ROOT / "data" / "nlu" / "lexicon.generated.yml"

@@ -4,26 +4,54 @@ Users type Traditional or Simplified Chinese, full-width or half-width. The
 lexicon, the jieba dictionary and the lookups are Simplified and NFKC, so
 everything after this component sees one form. The script the user wrote in
 is kept on the message (`script`) so replies can mirror it.
+
+Homophone typos of the domain's words are repaired too ("岗位职则" -> "岗位职责",
+bot.nlu.typos), with the table `homophones` names; the text as read goes out as
+`read_as`, so the actions read what the classifier read.
 """
 
 from __future__ import annotations
 
-from typing import List
+from pathlib import Path
+from typing import Any, Dict, List
 
+from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_VALUE, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.component import StatelessComponent
+from bot.nlu.typos import HomophoneRepair
 from bot.text import detect_script, normalize_text
 
 SCRIPT = "script"
+READ_AS = "read_as"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class TextNormalizer(StatelessComponent):
     """Traditional->Simplified and NFKC on the message text; remembers the script."""
+
+    def __init__(self, typos: HomophoneRepair | None = None) -> None:
+        self._typos = typos
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {"homophones": None}  # a path, relative to the working directory
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GraphComponent:
+        table = config.get("homophones")
+        return cls(HomophoneRepair.from_file(Path(table)) if table else None)
 
     def _normalize(self, message: Message) -> None:
         text = message.get(TEXT)
@@ -46,6 +74,12 @@ class TextNormalizer(StatelessComponent):
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
+        """Normalize, then repair typos: users make them, the training examples do not."""
         for message in messages:
             self._normalize(message)
+            if self._typos and message.get(TEXT):
+                read, repairs = self._typos.repair(message.get(TEXT))
+                if repairs:
+                    message.set(TEXT, read)
+                    message.set(READ_AS, read, add_to_output=True)
         return messages

@@ -737,3 +737,16 @@ async def test_a_request_for_help_that_names_a_role_and_no_topic_asks_which(disp
     assert texts(dispatcher) == "您想了解客服主管的哪方面?"
     payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
     assert all(p.startswith("/ask_") and "客服主管" in p for p in payloads) and payloads
+
+
+@pytest.mark.parametrize(
+    "read_as, heading",
+    [("客服专员怎么晋升才快", "客服专员的晋升路径:"), (None, "客服专员的就业前景")],
+)
+async def test_the_words_are_read_as_the_nlu_repaired_them(dispatcher, domain, read_as, heading):
+    repaired = {"read_as": read_as} if read_as else {}
+    await run(
+        dispatcher, domain, text="客服专员怎么进升才快", intent="ask_outlook", confidence=0.5,
+        entities=[{**ent("role", "客服专员"), "start": 0, "end": 4}], **repaired,
+    )  # fmt: skip
+    assert texts(dispatcher).startswith(heading)

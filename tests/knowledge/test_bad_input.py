@@ -61,6 +61,7 @@ def test_a_write_failing_midway_leaves_the_old_store_and_no_temp_file(
 
     assert first.store.read_bytes() == before
     assert sorted(p.name for p in out.iterdir()) == [
+        "homophones.json",
         "jieba",
         "knowledge.db",
         "lexicon.generated.yml",

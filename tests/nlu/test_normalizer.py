@@ -4,11 +4,11 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.normalizer import SCRIPT, TextNormalizer
+from bot.nlu.normalizer import READ_AS, SCRIPT, TextNormalizer
 
 
-def normalizer() -> TextNormalizer:
-    return TextNormalizer.create({}, None, None, None)
+def normalizer(homophones: str | None = None) -> TextNormalizer:
+    return TextNormalizer.create({"homophones": homophones}, None, None, None)
 
 
 def test_traditional_fullwidth_input_is_normalized_and_script_remembered():
@@ -37,3 +37,18 @@ def test_training_examples_and_entity_values_are_normalized_too():
 def test_empty_message_is_left_alone():
     (out,) = normalizer().process([Message({TEXT: ""})])
     assert out.get(TEXT) == "" and out.get(SCRIPT) is None
+
+
+def test_a_typo_is_repaired_and_the_text_as_read_goes_out(seeds):
+    repairing = normalizer(str(seeds.artefacts.homophones_file))
+    (out,) = repairing.process([Message({TEXT: "客服主管的岗位職則有哪些"})])
+    assert out.get(TEXT) == "客服主管的岗位职责有哪些"
+    assert out.as_dict(only_output_properties=True)[READ_AS] == "客服主管的岗位职责有哪些"
+    (plain,) = repairing.process([Message({TEXT: "客服主管的岗位职责有哪些"})])
+    assert READ_AS not in plain.as_dict(only_output_properties=True)
+
+
+def test_training_examples_are_not_repaired(seeds):
+    data = TrainingData([Message({TEXT: "岗位职则", "intent": "ask_duties"})])
+    normalizer(str(seeds.artefacts.homophones_file)).process_training_data(data)
+    assert data.training_examples[0].get(TEXT) == "岗位职则"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rasa.nlu.constants import TOKENS_NAMES
@@ -51,7 +52,12 @@ def tokenizer() -> JiebaTokenizer:
 
 
 JIEBA = tokenizer()
-NORMALIZER = TextNormalizer()
+
+
+@pytest.fixture(scope="module")
+def normalizer(seeds) -> TextNormalizer:
+    """The normalizer as configured: with the homophone table, so typo repair is fuzzed too."""
+    return TextNormalizer.create({"homophones": str(seeds.artefacts.homophones_file)}, *[None] * 3)
 
 
 @PROPERTY
@@ -96,9 +102,9 @@ def test_normalize_text_drops_a_lone_surrogate():
 
 @PROPERTY
 @given(texts=st.lists(any_text, min_size=1, max_size=5))
-def test_normalizer_component_and_tokenizer_never_raise(texts):
+def test_normalizer_component_and_tokenizer_never_raise(normalizer, texts):
     messages = [Message(data={TEXT: text}) for text in texts]
-    NORMALIZER.process(messages)
+    normalizer.process(messages)
     JIEBA.process(messages)
     for message, text in zip(messages, texts, strict=True):
         assert isinstance(message.get(TEXT), str)
