@@ -525,7 +525,9 @@ class ActionClarify(KnowledgeAction):
     the classifier is split between two answerable topics, each as confident as it must be
     to be taken alone ("为什么说客服总监是高端运营职位?核心职责是什么?" asks both): both are
     answered. And unless the message asks several questions that, read one by one, are clear
-    (bot.nlu.clauses): each is answered.
+    (bot.nlu.clauses): each is answered. And unless its words name just a topic and the one
+    asked alongside it (ALONGSIDE: "年薪差了快一倍,这种差距是怎么来的" names the pay and what
+    it depends on): both are answered, as they would be had the classifier read the first.
     """
 
     def name(self) -> str:
@@ -546,12 +548,25 @@ class ActionClarify(KnowledgeAction):
         named = _intents_named_in(kb, words_besides_entities(tracker))
         if len(named) == 1 and named[0] in intents[:RESCUE_RANKS]:
             return answer_question(kb, tracker, named[0])
+        pair = _named_with_alongside(kb, tracker, named)
+        if pair:
+            return answer_intents(kb, tracker, pair)
         q = query_of(kb, tracker, None)
         matched = _topic_matched(kb, tracker, q.role or "")
         if matched and not (q.other_role or q.unknown_place):
             return answer_question(kb, tracker, matched[0])
         role = kb.resolve_role(tracker.get_slot("role") or "")
         return render.clarify(intents, role), []
+
+
+def _named_with_alongside(kb: KnowledgeBase, tracker: Tracker, named: List[str]) -> List[str]:
+    """`named` in answering order if it is a topic and the one asked alongside it, both of
+    which the store answers for the role; else nothing."""
+    pair = sorted(named, key=lambda intent: ALONGSIDE.get(intent) not in named)
+    if len(pair) != 2 or ALONGSIDE.get(pair[0]) != pair[1]:
+        return []
+    role = query_of(kb, tracker, pair[0]).role
+    return pair if role and all(render.covers(kb, role, i) for i in pair) else []
 
 
 def _tied_topics(kb: KnowledgeBase, tracker: Tracker, ranking: List[Dict[str, Any]]) -> List[str]:

@@ -59,8 +59,9 @@ class Band:
     levels: Tuple[str, ...]
 
 
-# Words that set what they hold aside ("薪水以外", "除了工资").
-_BESIDES = ("之外", "以外", "除了")
+# A topic's word said as set aside: "除了工资", "除了拿工资", "薪水以外", "能力之外".
+_ASIDE = "除了.{0,2}(?:%s)|(?:%s)(?:之外|以外)"
+_ASIDE_WORDS = ("除了", "之外", "以外")
 
 
 @dataclass
@@ -289,17 +290,21 @@ class Lexicon:
         return [*self.topics.get(topic, []), *self.question_words.get(topic, [])]
 
     def topics_set_aside(self, text: str) -> List[str]:
-        """Topics a question sets aside in so many words: "薪水以外还包括哪些" and "除了工资"
-        ask about something besides the pay, whatever else of pay they say."""
-        aside = {
-            other
-            for topic, words in self.question_words.items()
-            for w in words
-            if w in text and any(b in w for b in _BESIDES)
-            for other in self.topics
-            if other != topic and any(k in w for k in self._words(other))
-        }
-        return [t for t in self.topics if t in aside]
+        """Topics a question sets aside in so many words: "薪水以外还包括哪些", "除了工资" and
+        "除了能力,性格上看哪几点" ask about something besides, whatever else of it they say."""
+        if not any(word in text for word in _ASIDE_WORDS):
+            return []  # most questions: no regex to run
+        return [t for t in self.topics if self._aside_patterns[t].search(text)]
+
+    @cached_property
+    def _aside_patterns(self) -> Dict[str, re.Pattern]:
+        def pattern(topic: str) -> re.Pattern:
+            # "除了工资以外" sets the pay aside, not the benefits that 除了工资 names
+            said = [w for w in self._words(topic) if not any(a in w for a in _ASIDE_WORDS)]
+            words = "|".join(map(re.escape, sorted(said, key=len, reverse=True)))
+            return re.compile(_ASIDE % (words, words))
+
+        return {topic: pattern(topic) for topic in self.topics}
 
     def topics_asked(self, text: str) -> List[str]:
         """Topics a question names, by heading keyword or by question word, in priority order.

@@ -180,6 +180,15 @@ async def test_clarify_still_asks_when_the_text_does_not_settle_it(
     assert set(slot_events(events)) == {"script"}  # no topic, role or answer
 
 
+async def test_clarify_answers_a_topic_and_the_one_its_words_ask_alongside(dispatcher, domain):
+    text = "两家公司都招客服总监,开的年薪却差了快一倍,这种差距一般是怎么来的?"
+    events = await clarify(dispatcher, domain, text, FALLBACK_RANKING)
+    reply = texts(dispatcher)
+    assert reply.startswith("客服总监的薪资") and "\n\n客服总监的薪资影响因素:" in reply
+    assert "企业规模" in reply and "您是想问" not in reply
+    assert slot_events(events)["topic"] == "ask_salary"
+
+
 def _tie(first, second, threshold=0.45):
     return [
         {"name": "nlu_fallback", "confidence": threshold},

@@ -97,6 +97,13 @@ def test_question_words_name_topics_in_questions_but_never_route_headings(kb: Kn
     assert lex.topics_asked("外面还有哪几类单位会要我") == ["employers"]
     assert lex.topics_asked("客服总监究竟算个什么角色") == ["overview"]
     assert lex.topics_asked("我是最底下那层的,往上一层一般叫什么") == ["career_path"]
+    assert lex.topics_asked("以后可能在家办公吗,有这个苗头吗") == ["outlook"]
+    assert lex.topics_asked("中级以上得补管理课,具体要学哪些东西") == ["training"]
+    assert lex.topics_asked("主管跟我们比,多出来的活主要是哪些") == ["duties"]
+    assert lex.topics_asked("多留意招聘和职业资讯,一般都去哪儿看") == ["platforms"]
+    assert lex.topics_asked("平时不看行业消息") == ["platforms"]  # not the industries
+    assert lex.topics_asked("这个岗位核心要负责什么") == ["overview"]
+    assert lex.topics_asked("标准还不统一,该怎么下手") == ["challenges"]
 
 
 def test_a_topic_set_aside_in_so_many_words_is_not_named(kb: KnowledgeBase):
@@ -106,3 +113,11 @@ def test_a_topic_set_aside_in_so_many_words_is_not_named(kb: KnowledgeBase):
     assert lex.topics_asked(text) == ["benefits"]
     assert lex.topics_set_aside("客服总监的待遇怎么样") == []
     assert lex.topics_asked("客服总监的待遇怎么样") == ["salary"]
+    # any topic's word after 除了 or before 之外/以外, not only the pay
+    text = "除了能力,性格上应该优先看哪几点?"
+    assert (lex.topics_set_aside(text), lex.topics_asked(text)) == (["skills"], ["traits"])
+    text = "做客服管理师除了看性格,还要具备哪些管理方面的技巧?"
+    assert lex.topics_set_aside(text) == ["traits"]
+    # 除了工资 names the benefits, so 除了工资以外 sets the pay aside, not them
+    text = "要整理客服总监除了工资以外的待遇,常见的有哪几项?"
+    assert (lex.topics_set_aside(text), lex.topics_asked(text)) == (["salary"], ["benefits"])
