@@ -54,6 +54,7 @@ HELDOUT_SETS = (
     (ROOT / "benchmarks" / "questions_heldout22.yml", "h22-"),
     (ROOT / "benchmarks" / "questions_heldout23.yml", "h23-"),
     (ROOT / "benchmarks" / "questions_heldout24.yml", "h24-"),
+    (ROOT / "benchmarks" / "questions_heldout25.yml", "h25-"),
 )
 NLU_DIR = ROOT / "data" / "nlu"
 MIN_QUESTIONS = 60
