@@ -506,14 +506,25 @@ class ActionAnswerSource(KnowledgeAction):
 
 
 class ActionOutOfScope(KnowledgeAction):
-    """An honest "not covered", listing what is covered. Never a number."""
+    """An honest "not covered", listing what is covered. Never a number.
+
+    Unless the message names one of the jobs and exactly one topic the store answers for it:
+    "客服主管在哪些行当比较吃得开" is in scope, whatever the classifier made of 行当.
+    """
 
     def name(self) -> str:
         return "action_out_of_scope"
 
     def respond(self, kb: KnowledgeBase, tracker: Tracker) -> tuple[render.Answer, Events]:
         job = kb.lexicon.other_role(user_text(tracker))
-        return (render.not_covered_role(kb, job) if job else render.out_of_scope(kb)), []
+        if job:
+            return render.not_covered_role(kb, job), []
+        entities = tracker.latest_message.get("entities") or []
+        roles = roles_in(kb, entities, user_text(tracker))
+        named = _intents_named_in(kb, words_besides_entities(tracker))
+        if roles and len(named) == 1 and render.covers(kb, roles[-1], named[0]):
+            return answer_question(kb, tracker, named[0])
+        return render.out_of_scope(kb), []
 
 
 class ActionClarify(KnowledgeAction):

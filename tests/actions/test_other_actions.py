@@ -96,6 +96,20 @@ async def test_out_of_scope_names_an_uncovered_job(dispatcher, domain):
     assert "没有关于律师的资料" in texts(dispatcher)
 
 
+async def test_out_of_scope_answers_a_job_and_a_topic_it_names(dispatcher, domain):
+    text = "以前在酒店前台干过,客服主管在哪些行当比较吃得开?"
+    entities = [{**ent("role", "客服主管"), "start": 10, "end": 14}]
+    events = await ActionOutOfScope().run(
+        dispatcher, make_tracker(text, "out_of_scope", entities), domain
+    )
+    assert texts(dispatcher).startswith("客服主管的所属行业:")
+    assert slot_events(events)["topic"] == "ask_industries"
+    # a topic word with no job named stays out of scope
+    dispatcher.messages.clear()
+    await ActionOutOfScope().run(dispatcher, make_tracker("哪个行当最赚钱", "out_of_scope"), domain)
+    assert "超出了我的范围" in texts(dispatcher)
+
+
 async def test_clarify_offers_the_likeliest_questions(dispatcher, domain):
     ranking = [
         {"name": "nlu_fallback", "confidence": 0.45},

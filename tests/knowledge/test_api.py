@@ -104,6 +104,14 @@ def test_question_words_name_topics_in_questions_but_never_route_headings(kb: Kn
     assert lex.topics_asked("平时不看行业消息") == ["platforms"]  # not the industries
     assert lex.topics_asked("这个岗位核心要负责什么") == ["overview"]
     assert lex.topics_asked("标准还不统一,该怎么下手") == ["challenges"]
+    assert lex.topics_asked("念哪个方向的科系比较有用") == ["education"]
+    assert lex.topics_asked("客服主管在哪些行当比较吃得开") == ["industries"]
+    assert lex.topics_asked("想转行当客服代表,现在招的人多吗") == []  # 转行 + 当
+    assert lex.topics_asked("客服这个行当现在是人多岗位少,还是招不到人") == ["outlook"]
+    assert lex.topics_asked("这种工厂,客服管理师一般会被放到哪几个部门") == ["industries"]
+    assert lex.topics_asked("盯着招聘行情和行业八卦,装哪几个app靠谱") == ["platforms"]
+    assert lex.topics_asked("客户体验经理和客服总监是一个层级的东西吗") == ["overview"]
+    assert lex.topics_asked("为啥有人翻倍有人平平") == ["salary_factors"]
 
 
 def test_a_topic_set_aside_in_so_many_words_is_not_named(kb: KnowledgeBase):
