@@ -55,6 +55,8 @@ HELDOUT_SETS = (
     (ROOT / "benchmarks" / "questions_heldout23.yml", "h23-"),
     (ROOT / "benchmarks" / "questions_heldout24.yml", "h24-"),
     (ROOT / "benchmarks" / "questions_heldout25.yml", "h25-"),
+    (ROOT / "benchmarks" / "questions_heldout26.yml", "h26-"),
+    (ROOT / "benchmarks" / "questions_heldout27.yml", "h27-"),
 )
 NLU_DIR = ROOT / "data" / "nlu"
 MIN_QUESTIONS = 60
