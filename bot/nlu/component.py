@@ -1,4 +1,4 @@
-"""The part every component of ours shares: no configuration, no state, Chinese only."""
+"""The part every component of ours shares: nothing to train or persist, Chinese only."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rasa.engine.storage.storage import ModelStorage
 
 
 class StatelessComponent(GraphComponent):
-    """A component with nothing to train, configure or persist."""
+    """A component with nothing to train or persist; what it is made of comes from config."""
 
     @classmethod
     def create(
@@ -20,6 +20,11 @@ class StatelessComponent(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> GraphComponent:
+        return cls.from_config(config)
+
+    @classmethod
+    def from_config(cls, config: Dict[str, Any]) -> GraphComponent:
+        """The component its pipeline entry describes; most need nothing from it."""
         return cls()
 
     @staticmethod

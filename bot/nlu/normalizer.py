@@ -15,10 +15,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Dict, List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, ENTITY_ATTRIBUTE_VALUE, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -43,13 +41,7 @@ class TextNormalizer(StatelessComponent):
         return {"homophones": None}  # a path, relative to the working directory
 
     @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> GraphComponent:
+    def from_config(cls, config: Dict[str, Any]) -> GraphComponent:
         table = config.get("homophones")
         return cls(HomophoneRepair.from_file(Path(table)) if table else None)
 
