@@ -135,9 +135,12 @@ class ActionAnswer(KnowledgeAction):
 # 有人年薪高有人年薪低" is a salary question about what the pay depends on; "做到客服总监就到顶
 # 了,瓶颈期怎么往上走" a career question about its ceiling, which the challenges say how to get
 # past; "这是吃青春饭,能往哪升" a question about the job's drawbacks that asks where it leads;
-# "这个职位到底负责什么,值不值得设" a duties question that asks what the role is for.
+# "这个职位到底负责什么,值不值得设" a duties question that asks what the role is for;
+# "机器人客服越来越多,得学点啥新本事才不会被淘汰" a question about the outlook that asks what
+# to learn for it.
 ALONGSIDE = {
     "ask_duties": "ask_overview",
+    "ask_outlook": "ask_skills",
     "ask_salary": "ask_salary_factors",
     "ask_career_path": "ask_challenges",
     "ask_challenges": "ask_career_path",
@@ -395,8 +398,19 @@ class ActionCompareRoles(KnowledgeAction):
                 "请告诉我要对比的两个岗位,例如:客服主管和客服总监哪个工资高?",
                 buttons=render.role_buttons(kb, "inform"),
             ), []
-        intent = (_intents_named_in(kb, user_text(tracker)) or [_compared_by_default(kb, roles)])[0]
+        named_topics = _intents_named_in(kb, user_text(tracker))
+        intent = (_first_asked(named_topics) or [_compared_by_default(kb, roles)])[0]
         return compare_reply(kb, roles, intent)
+
+
+def _first_asked(named: List[str]) -> List[str]:
+    """Named topics without the ones only asked alongside another ("薪水差多少?差距大不大"
+    compares the pay; 差距 is the difference asked about, not what pay depends on)."""
+    return [
+        n
+        for n in named
+        if not any(ALONGSIDE.get(o) == n and ALONGSIDE.get(n) != o for o in named if o != n)
+    ]
 
 
 def compare_reply(kb: KnowledgeBase, roles: List[str], intent: str) -> tuple[render.Answer, Events]:

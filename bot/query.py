@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Mapping, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Tuple
 
 from bot.knowledge import KnowledgeBase
 from bot.text import normalize_text
@@ -161,14 +161,45 @@ _OWN = re.compile(
 _FROM = ("从",)
 
 
-def own_roles(kb: KnowledgeBase, entities: Iterable[Mapping[str, Any]], text: str) -> List[str]:
-    """Canonical roles the message names as the user's own job ("我现在是客服经理")."""
+# "客服管理师主要干哪些活?是不是跟客服主管差不多": the job likened to is not the one asked about.
+_LIKENED_BEFORE = ("跟", "和", "与", "像")
+_LIKENED_AFTER = ("差不多", "一样", "类似", "相似", "是一回事", "一回事")
+
+
+def _said_as(
+    kb: KnowledgeBase,
+    entities: Iterable[Mapping[str, Any]],
+    text: str,
+    test: Callable[[str, str], bool],
+) -> List[str]:
+    """Canonical roles whose mention `test(text before it, text after it)` accepts."""
     said = normalize_text(text)
     mentions = [
-        e for e in entities if e.get("entity") == "role" and isinstance(e.get("start"), int)
+        e
+        for e in entities
+        if e.get("entity") == "role" and isinstance(e.get("start"), int) and e.get("end")
     ]
-    own = [kb.resolve_role(str(e["value"])) for e in mentions if _OWN.search(said[: e["start"]])]
-    return [role for role in own if role]
+    found = [
+        kb.resolve_role(str(e["value"]))
+        for e in mentions
+        if test(said[: e["start"]], said[e["end"] :])
+    ]
+    return [role for role in found if role]
+
+
+def own_roles(kb: KnowledgeBase, entities: Iterable[Mapping[str, Any]], text: str) -> List[str]:
+    """Canonical roles the message names as the user's own job ("我现在是客服经理")."""
+    return _said_as(kb, entities, text, lambda before, _: bool(_OWN.search(before)))
+
+
+def likened_roles(kb: KnowledgeBase, entities: Iterable[Mapping[str, Any]], text: str) -> List[str]:
+    """Canonical roles the message likens another job to ("是不是跟客服主管差不多")."""
+    return _said_as(
+        kb,
+        entities,
+        text,
+        lambda before, after: before.endswith(_LIKENED_BEFORE) and after.startswith(_LIKENED_AFTER),
+    )
 
 
 def roles_in(kb: KnowledgeBase, entities: Iterable[Mapping[str, Any]], text: str = "") -> List[str]:
@@ -205,6 +236,7 @@ def resolve(
 
     Of several roles, the last one named is asked about, unless it is the user's own job
     ("当客服总监要具备哪些本事?我现在是客服经理"), which is where a career question starts,
+    or the job another is likened to ("是不是跟客服主管差不多"),
     or the words after them name one by its short name ("搞不清客服主管和客服总监怎么分工。
     主管那边管哪些事?").
     """
@@ -212,7 +244,8 @@ def resolve(
     lex = kb.lexicon
     roles = roles_in(kb, entities, text)
     own = own_roles(kb, entities, text)
-    asked = [r for r in roles if r not in own] or roles
+    likened = likened_roles(kb, entities, text)
+    asked = [r for r in roles if r not in own and r not in likened] or roles
     role = _referred_to(kb, asked, text, entities) if asked else None
     role = role or _known(kb.resolve_role, slots.get("role"))
     tier = _known(lex.find_tier, slots.get("city_tier"))

@@ -292,3 +292,13 @@ def test_a_short_name_after_the_full_names_picks_the_job_it_names(kb):
     assert resolve(kb, "ask_duties", alone, [_at(alone, "客服主管", "客服主管")], {}).role == (
         "客服主管"
     )
+
+
+def test_the_job_another_is_likened_to_is_not_the_one_asked_about(kb):
+    text = "客服管理师主要干哪些活?是不是跟客服主管差不多"
+    entities = [_at(text, "客户服务管理师", "客服管理师"), _at(text, "客服主管", "客服主管")]
+    assert resolve(kb, "ask_duties", text, entities, {}).role == "客户服务管理师"
+    # Likened to nothing, the later job is still the one asked about.
+    text = "客服管理师主要干哪些活?客服主管呢"
+    entities = [_at(text, "客户服务管理师", "客服管理师"), _at(text, "客服主管", "客服主管")]
+    assert resolve(kb, "ask_duties", text, entities, {}).role == "客服主管"

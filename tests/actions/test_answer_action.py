@@ -625,6 +625,9 @@ async def test_a_topic_not_covered_is_followed_by_the_one_its_words_point_to(dis
          "ask_challenges"),
         # the drawbacks, then where the job leads
         ("干售后客服是不是吃青春饭?能往哪升?", "ask_challenges", "客服专员", "ask_career_path"),
+        # the outlook, then what to learn for it
+        ("机器人客服越来越多,人工客服得学点啥新本事才不会被淘汰", "ask_outlook", "客服专员",
+         "ask_skills"),
         # the duties, then what the role is for
         ("投资人建议设个客服总监。这个职位到底负责什么,值不值得设?", "ask_duties", "客服总监",
          "ask_overview"),

@@ -40,6 +40,19 @@ async def test_compare_with_one_named_role_uses_the_current_one(dispatcher, doma
     assert texts(dispatcher).startswith("客服总监与客服经理对比(证书)")
 
 
+@pytest.mark.parametrize(
+    "text, heading",
+    [
+        # 差距 is the difference asked about, not what the pay depends on
+        ("客服经理跟客服总监薪水差多少?差距大不大", "客服经理与客服总监对比(薪资)"),
+        ("客服经理跟客服总监差距大不大", "客服经理与客服总监对比(薪资影响因素)"),
+    ],
+)
+async def test_compare_on_a_topic_not_the_one_asked_alongside_it(dispatcher, domain, text, heading):
+    await compare(dispatcher, domain, text, "客服经理", "客服总监")
+    assert texts(dispatcher).startswith(heading)
+
+
 async def test_compare_naming_no_topic_is_on_pay_unless_a_role_has_none(dispatcher, domain):
     # The store has no pay for 客户服务管理师: the two are compared on what each job is.
     await compare(dispatcher, domain, "客服管理师跟普通客服有什么不一样", "客服管理师", "客服")

@@ -112,6 +112,9 @@ def test_question_words_name_topics_in_questions_but_never_route_headings(kb: Kn
     assert lex.topics_asked("盯着招聘行情和行业八卦,装哪几个app靠谱") == ["platforms"]
     assert lex.topics_asked("客户体验经理和客服总监是一个层级的东西吗") == ["overview"]
     assert lex.topics_asked("为啥有人翻倍有人平平") == ["salary_factors"]
+    assert lex.topics_asked("主要是多担了哪些责任") == ["duties"]
+    assert lex.topics_asked("客服管理师主要干哪些活") == ["duties"]
+    assert lex.topics_asked("这个职业官方是怎么界定的") == ["overview"]
 
 
 def test_a_topic_set_aside_in_so_many_words_is_not_named(kb: KnowledgeBase):
