@@ -192,6 +192,15 @@ def own_roles(kb: KnowledgeBase, entities: Iterable[Mapping[str, Any]], text: st
     return _said_as(kb, entities, text, lambda before, _: bool(_OWN.search(before)))
 
 
+# "我应聘的是客户服务经理,不是普通客服": a job said not to be the one meant ("是不是" asks).
+_DENIED = re.compile(r"(?<!是)(?:不是|并非)$")
+
+
+def denied_roles(kb: KnowledgeBase, entities: Iterable[Mapping[str, Any]], text: str) -> List[str]:
+    """Canonical roles the message says are not the one meant ("不是普通客服")."""
+    return _said_as(kb, entities, text, lambda before, _: bool(_DENIED.search(before)))
+
+
 def likened_roles(kb: KnowledgeBase, entities: Iterable[Mapping[str, Any]], text: str) -> List[str]:
     """Canonical roles the message likens another job to ("是不是跟客服主管差不多")."""
     return _said_as(
@@ -236,7 +245,8 @@ def resolve(
 
     Of several roles, the last one named is asked about, unless it is the user's own job
     ("当客服总监要具备哪些本事?我现在是客服经理"), which is where a career question starts,
-    or the job another is likened to ("是不是跟客服主管差不多"),
+    or the job another is likened to ("是不是跟客服主管差不多") or one said not to be meant
+    ("不是普通客服"),
     or the words after them name one by its short name ("搞不清客服主管和客服总监怎么分工。
     主管那边管哪些事?").
     """
@@ -244,8 +254,8 @@ def resolve(
     lex = kb.lexicon
     roles = roles_in(kb, entities, text)
     own = own_roles(kb, entities, text)
-    likened = likened_roles(kb, entities, text)
-    asked = [r for r in roles if r not in own and r not in likened] or roles
+    aside = {*own, *likened_roles(kb, entities, text), *denied_roles(kb, entities, text)}
+    asked = [r for r in roles if r not in aside] or roles
     role = _referred_to(kb, asked, text, entities) if asked else None
     role = role or _known(kb.resolve_role, slots.get("role"))
     tier = _known(lex.find_tier, slots.get("city_tier"))

@@ -302,3 +302,13 @@ def test_the_job_another_is_likened_to_is_not_the_one_asked_about(kb):
     text = "客服管理师主要干哪些活?客服主管呢"
     entities = [_at(text, "客户服务管理师", "客服管理师"), _at(text, "客服主管", "客服主管")]
     assert resolve(kb, "ask_duties", text, entities, {}).role == "客服主管"
+
+
+def test_a_job_said_not_to_be_the_one_meant_is_not_asked_about(kb):
+    text = "面试官强调我应聘的是客户服务经理,不是普通客服,这个头衔通常出现在哪类企业里?"
+    entities = [_at(text, "客服经理", "客户服务经理"), _at(text, "客服专员", "普通客服")]
+    assert resolve(kb, "ask_role_names", text, entities, {}).role == "客服经理"
+    # 是不是 asks; it denies nothing.
+    text = "客服经理是不是普通客服的上级"
+    entities = [_at(text, "客服经理", "客服经理"), _at(text, "客服专员", "普通客服")]
+    assert resolve(kb, "ask_career_path", text, entities, {}).role == "客服专员"

@@ -115,6 +115,9 @@ def test_question_words_name_topics_in_questions_but_never_route_headings(kb: Kn
     assert lex.topics_asked("主要是多担了哪些责任") == ["duties"]
     assert lex.topics_asked("客服管理师主要干哪些活") == ["duties"]
     assert lex.topics_asked("这个职业官方是怎么界定的") == ["overview"]
+    assert lex.topics_asked("客服这行现在到底是人多还是岗位多") == ["outlook"]
+    assert lex.topics_asked("这个岗的活儿一般分成哪些板块") == ["duties"]
+    assert lex.topics_asked("想在北京找份话务员的活儿") == []  # a job, not its duties
 
 
 def test_a_topic_set_aside_in_so_many_words_is_not_named(kb: KnowledgeBase):
