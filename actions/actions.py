@@ -267,9 +267,10 @@ def answer_intents(
 
 
 # A question of a several-question message adds its answer from this confidence on: read
-# alone, a fragment ("后面还有没有更高的位置可以发展": outlook 0.51) is easily misread. One that
-# names its reading's topic in so many words needs less ("客服專員這行現在面對哪些挑戰": 0.79).
-CLAUSE_MIN_CONFIDENCE = 0.8
+# alone, a fragment ("后面还有没有更高的位置可以发展", a career question: outlook 0.84) is easily
+# misread. One that names its reading's topic in so many words needs less
+# ("客服專員這行現在面對哪些挑戰": 0.79).
+CLAUSE_MIN_CONFIDENCE = 0.85
 CLAUSE_NAMED_MIN_CONFIDENCE = 0.5
 
 

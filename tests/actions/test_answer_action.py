@@ -579,6 +579,21 @@ async def test_a_related_topic_is_never_one_the_message_gets_anyway(dispatcher, 
     assert f"相关的内容——{overview.text}" in reply and "试用期1000左右" in reply
 
 
+async def test_a_fragment_read_fairly_confidently_is_not_added(dispatcher, domain, kb):
+    text = "客服总监是不是就到顶了?后面还有没有更高的位置可以发展"
+    clauses = _clauses(
+        ("客服总监是不是就到顶了", "inform", 0.98),
+        ("后面还有没有更高的位置可以发展", "ask_outlook", 0.84),  # the path, read alone
+    )
+    await run(
+        dispatcher, domain, text=text, intent="ask_career_path", confidence=0.55,
+        entities=[ent("role", "客服总监")], clauses=clauses,
+    )  # fmt: skip
+    reply = texts(dispatcher)
+    assert reply.startswith(render.answer(kb, Query("ask_career_path", "客服总监")).text)
+    assert render.answer(kb, Query("ask_outlook", "客服总监")).text not in reply
+
+
 @pytest.mark.parametrize(
     "reading",
     [
