@@ -511,13 +511,22 @@ def _intents_named_in(kb: KnowledgeBase, text: str) -> List[str]:
 
 
 class ActionAnswerSource(KnowledgeAction):
-    """The documents, with publisher, date and a quote, behind the previous answer."""
+    """The documents, with publisher, date and a quote, behind the previous answer.
+
+    With no answer yet, a message that names a job asks about it, not about sources ("售前客服
+    还要整理咨询记录、做数据,这些也算客服的活吗" read as a source question): it is read as
+    an unclear question (ActionClarify).
+    """
 
     def name(self) -> str:
         return "action_answer_source"
 
     def respond(self, kb: KnowledgeBase, tracker: Tracker) -> tuple[render.Answer, Events]:
-        return render.sources_answer(kb, tracker.get_slot("last_sources") or []), []
+        cited = tracker.get_slot("last_sources") or []
+        entities = tracker.latest_message.get("entities") or []
+        if not cited and roles_in(kb, entities, user_text(tracker)):
+            return ActionClarify().respond(kb, tracker)
+        return render.sources_answer(kb, cited), []
 
 
 class ActionOutOfScope(KnowledgeAction):

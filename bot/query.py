@@ -119,6 +119,7 @@ def _known(canonical, value: Any) -> str | None:
 _DEPARTMENT = (
     "团队",
     "部",  # 客服部, 客服部门
+    "管理",  # 客服管理资格证, 客服管理岗 (客服管理师 and 客服管理人员 are names of their own)
     "中心",
     "小组",
     "组",
@@ -161,9 +162,11 @@ _OWN = re.compile(
 _FROM = ("从",)
 
 
-# "客服管理师主要干哪些活?是不是跟客服主管差不多": the job likened to is not the one asked about.
+# "客服管理师主要干哪些活?是不是跟客服主管差不多", "客户服务管理师是不是就是资历老一点的客服":
+# the job likened to is not the one asked about.
 _LIKENED_BEFORE = ("跟", "和", "与", "像")
 _LIKENED_AFTER = ("差不多", "一样", "类似", "相似", "是一回事", "一回事")
+_LIKENED_AS = re.compile(r"(?:就是|算是|等于)(?:\S{0,6}的)?$")
 
 
 def _said_as(
@@ -207,7 +210,10 @@ def likened_roles(kb: KnowledgeBase, entities: Iterable[Mapping[str, Any]], text
         kb,
         entities,
         text,
-        lambda before, after: before.endswith(_LIKENED_BEFORE) and after.startswith(_LIKENED_AFTER),
+        lambda before, after: (
+            bool(_LIKENED_AS.search(before))
+            or (before.endswith(_LIKENED_BEFORE) and after.startswith(_LIKENED_AFTER))
+        ),
     )
 
 

@@ -312,3 +312,13 @@ def test_a_job_said_not_to_be_the_one_meant_is_not_asked_about(kb):
     text = "客服经理是不是普通客服的上级"
     entities = [_at(text, "客服经理", "客服经理"), _at(text, "客服专员", "普通客服")]
     assert resolve(kb, "ask_career_path", text, entities, {}).role == "客服专员"
+
+
+def test_a_job_said_as_what_another_is_or_as_a_field_is_not_the_one_asked_about(kb):
+    text = "客户服务管理师是不是就是资历老一点的客服?这个职业官方怎么定义的"
+    entities = [_at(text, "客户服务管理师", "客户服务管理师"), _at(text, "客服专员", "客服")]
+    assert resolve(kb, "ask_overview", text, entities, {}).role == "客户服务管理师"
+    # 客服管理 is the field a certificate is in, not the job 客服专员.
+    text = "我是客服主管,想考那个国家的客服管理资格证,报名费多少"
+    entities = [_at(text, "客服主管", "客服主管"), _at(text, "客服专员", "客服")]
+    assert resolve(kb, "ask_certification", text, entities, {}).role == "客服主管"

@@ -91,6 +91,20 @@ async def test_source_names_documents_with_publisher_date_and_quote(dispatcher, 
     assert [p["id"] for p in panel] == ["kefu-job-titles", "kefu-guanlishi"]
 
 
+async def test_a_source_question_before_any_answer_that_names_a_job_is_read_as_a_question(
+    dispatcher, domain
+):
+    text = "做售前客服除了回消息,听说还要整理咨询记录、做数据,这些也算客服的活吗?"
+    entities = [{**ent("role", "客服专员"), "start": 1, "end": 5}]
+    ranking = [
+        {"name": "ask_source", "confidence": 0.76},
+        {"name": "ask_duties", "confidence": 0.05},
+    ]
+    tracker = make_tracker(text, "ask_source", entities, intent_ranking=ranking)
+    await ActionAnswerSource().run(dispatcher, tracker, domain)
+    assert texts(dispatcher).startswith("客服专员的职责:")
+
+
 async def test_source_before_any_answer(dispatcher, domain):
     await ActionAnswerSource().run(dispatcher, make_tracker("来源?", "ask_source"), domain)
     assert "还没有引用" in texts(dispatcher)

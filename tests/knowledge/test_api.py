@@ -118,6 +118,8 @@ def test_question_words_name_topics_in_questions_but_never_route_headings(kb: Kn
     assert lex.topics_asked("客服这行现在到底是人多还是岗位多") == ["outlook"]
     assert lex.topics_asked("这个岗的活儿一般分成哪些板块") == ["duties"]
     assert lex.topics_asked("想在北京找份话务员的活儿") == []  # a job, not its duties
+    assert lex.topics_asked("搭一套管理体系,这属于客服管理师的本职吗") == ["duties"]
+    assert lex.topics_asked("能不能争取让公司出钱租房、报销油费") == ["benefits"]
 
 
 def test_a_topic_set_aside_in_so_many_words_is_not_named(kb: KnowledgeBase):
