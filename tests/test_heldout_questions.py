@@ -57,6 +57,8 @@ HELDOUT_SETS = (
     (ROOT / "benchmarks" / "questions_heldout25.yml", "h25-"),
     (ROOT / "benchmarks" / "questions_heldout26.yml", "h26-"),
     (ROOT / "benchmarks" / "questions_heldout27.yml", "h27-"),
+    (ROOT / "benchmarks" / "questions_heldout28.yml", "h28-"),
+    (ROOT / "benchmarks" / "questions_heldout29.yml", "h29-"),
 )
 NLU_DIR = ROOT / "data" / "nlu"
 MIN_QUESTIONS = 60
