@@ -59,6 +59,7 @@ HELDOUT_SETS = (
     (ROOT / "benchmarks" / "questions_heldout27.yml", "h27-"),
     (ROOT / "benchmarks" / "questions_heldout28.yml", "h28-"),
     (ROOT / "benchmarks" / "questions_heldout29.yml", "h29-"),
+    (ROOT / "benchmarks" / "questions_heldout30.yml", "h30-"),
 )
 NLU_DIR = ROOT / "data" / "nlu"
 MIN_QUESTIONS = 60
