@@ -294,31 +294,49 @@ def test_a_short_name_after_the_full_names_picks_the_job_it_names(kb):
     )
 
 
-def test_the_job_another_is_likened_to_is_not_the_one_asked_about(kb):
-    text = "客服管理师主要干哪些活?是不是跟客服主管差不多"
-    entities = [_at(text, "客户服务管理师", "客服管理师"), _at(text, "客服主管", "客服主管")]
-    assert resolve(kb, "ask_duties", text, entities, {}).role == "客户服务管理师"
-    # Likened to nothing, the later job is still the one asked about.
-    text = "客服管理师主要干哪些活?客服主管呢"
-    entities = [_at(text, "客户服务管理师", "客服管理师"), _at(text, "客服主管", "客服主管")]
-    assert resolve(kb, "ask_duties", text, entities, {}).role == "客服主管"
-
-
-def test_a_job_said_not_to_be_the_one_meant_is_not_asked_about(kb):
-    text = "面试官强调我应聘的是客户服务经理,不是普通客服,这个头衔通常出现在哪类企业里?"
-    entities = [_at(text, "客服经理", "客户服务经理"), _at(text, "客服专员", "普通客服")]
-    assert resolve(kb, "ask_role_names", text, entities, {}).role == "客服经理"
-    # 是不是 asks; it denies nothing.
-    text = "客服经理是不是普通客服的上级"
-    entities = [_at(text, "客服经理", "客服经理"), _at(text, "客服专员", "普通客服")]
-    assert resolve(kb, "ask_career_path", text, entities, {}).role == "客服专员"
-
-
-def test_a_job_said_as_what_another_is_or_as_a_field_is_not_the_one_asked_about(kb):
-    text = "客户服务管理师是不是就是资历老一点的客服?这个职业官方怎么定义的"
-    entities = [_at(text, "客户服务管理师", "客户服务管理师"), _at(text, "客服专员", "客服")]
-    assert resolve(kb, "ask_overview", text, entities, {}).role == "客户服务管理师"
-    # 客服管理 is the field a certificate is in, not the job 客服专员.
-    text = "我是客服主管,想考那个国家的客服管理资格证,报名费多少"
-    entities = [_at(text, "客服主管", "客服主管"), _at(text, "客服专员", "客服")]
-    assert resolve(kb, "ask_certification", text, entities, {}).role == "客服主管"
+@pytest.mark.parametrize(
+    "text, intent, said, expected",
+    [
+        (  # likened to
+            "客服管理师主要干哪些活?是不是跟客服主管差不多",
+            "ask_duties",
+            [("客户服务管理师", "客服管理师"), ("客服主管", "客服主管")],
+            "客户服务管理师",
+        ),
+        (  # likened to nothing: the later job, as before
+            "客服管理师主要干哪些活?客服主管呢",
+            "ask_duties",
+            [("客户服务管理师", "客服管理师"), ("客服主管", "客服主管")],
+            "客服主管",
+        ),
+        (  # said not to be the one meant
+            "面试官强调我应聘的是客户服务经理,不是普通客服,这个头衔通常出现在哪类企业里?",
+            "ask_role_names",
+            [("客服经理", "客户服务经理"), ("客服专员", "普通客服")],
+            "客服经理",
+        ),
+        (  # 是不是 asks; it denies nothing
+            "客服经理是不是普通客服的上级",
+            "ask_career_path",
+            [("客服经理", "客服经理"), ("客服专员", "普通客服")],
+            "客服专员",
+        ),
+        (  # said as what another is
+            "客户服务管理师是不是就是资历老一点的客服?这个职业官方怎么定义的",
+            "ask_overview",
+            [("客户服务管理师", "客户服务管理师"), ("客服专员", "客服")],
+            "客户服务管理师",
+        ),
+        (  # 客服管理 is the field a certificate is in, not the job 客服专员
+            "我是客服主管,想考那个国家的客服管理资格证,报名费多少",
+            "ask_certification",
+            [("客服主管", "客服主管"), ("客服专员", "客服")],
+            "客服主管",
+        ),
+    ],
+)
+def test_a_job_likened_to_denied_or_named_as_a_field_is_not_the_one_asked_about(
+    kb, text, intent, said, expected
+):
+    entities = [_at(text, value, words) for value, words in said]
+    assert resolve(kb, intent, text, entities, {}).role == expected
