@@ -21,13 +21,14 @@ class ArtefactPaths:
     the homophone table for typo repair."""
 
     jieba_dir: Path = PROJECT_ROOT / "build" / "jieba"
+    nlu_file: Path = PROJECT_ROOT / "data" / "nlu" / "lexicon.generated.yml"
     homophones_file: Path = PROJECT_ROOT / "build" / "homophones.json"
 
     @classmethod
     def under(cls, directory: Path) -> ArtefactPaths:
         """All of them in one scratch directory, for tests and benchmarks."""
         return cls(
-            directory / "jieba", directory / "lexicon.generated.yml", directory / "homophones.json"
+            jieba_dir=directory / "jieba",
+            nlu_file=directory / "lexicon.generated.yml",
+            homophones_file=directory / "homophones.json",
         )
-
-    nlu_file: Path = PROJECT_ROOT / "data" / "nlu" / "lexicon.generated.yml"

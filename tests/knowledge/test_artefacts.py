@@ -1,3 +1,5 @@
+import json
+
 import yaml
 
 from bot.knowledge.lexicon import Lexicon
@@ -34,3 +36,14 @@ def test_stated_aliases_extend_the_lexicon():
     assert lex.resolve_role("客户成功负责人") is None
     lex.add_aliases({"客户成功负责人": "客服经理"})
     assert lex.resolve_role("客户成功负责人") == "客服经理"
+
+
+def test_each_artefact_is_written_under_its_own_name(seeds):
+    paths = seeds.artefacts
+    assert paths.nlu_file.name == "lexicon.generated.yml"
+    assert yaml.safe_load(paths.nlu_file.read_text(encoding="utf-8"))["nlu"]
+    assert paths.homophones_file.name == "homophones.json"
+    assert set(json.loads(paths.homophones_file.read_text(encoding="utf-8"))) == {
+        "words",
+        "readings",
+    }
