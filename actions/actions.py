@@ -544,10 +544,11 @@ class ActionOutOfScope(KnowledgeAction):
         if job:
             return render.not_covered_role(kb, job), []
         entities = tracker.latest_message.get("entities") or []
-        roles = roles_in(kb, entities, user_text(tracker))
         named = _intents_named_in(kb, words_besides_entities(tracker))
-        if roles and len(named) == 1 and render.covers(kb, roles[-1], named[0]):
-            return answer_question(kb, tracker, named[0])
+        if len(named) == 1 and roles_in(kb, entities, user_text(tracker)):
+            role = query_of(kb, tracker, named[0]).role  # the one the answer will be about
+            if role and render.covers(kb, role, named[0]):
+                return answer_question(kb, tracker, named[0])
         return render.out_of_scope(kb), []
 
 

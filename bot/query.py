@@ -249,12 +249,11 @@ def resolve(
 ) -> Query:
     """The query for this turn: what the message says wins over what was said before.
 
-    Of several roles, the last one named is asked about, unless it is the user's own job
+    Of several roles, the last one named is asked about. Set aside are the user's own job
     ("当客服总监要具备哪些本事?我现在是客服经理"), which is where a career question starts,
-    or the job another is likened to ("是不是跟客服主管差不多") or one said not to be meant
-    ("不是普通客服"),
-    or the words after them name one by its short name ("搞不清客服主管和客服总监怎么分工。
-    主管那边管哪些事?").
+    the job another is likened to ("是不是跟客服主管差不多") and one said not to be meant
+    ("不是普通客服"). Words after every full name may pick one by its short name
+    ("搞不清客服主管和客服总监怎么分工。主管那边管哪些事?").
     """
     entities = list(entities)
     lex = kb.lexicon
