@@ -161,6 +161,11 @@ def _alongside_asked(kb: KnowledgeBase, tracker: Tracker, intent: str) -> List[s
     return [alongside] if role and render.covers(kb, role, alongside) else []
 
 
+# A topic -> the one its question names in passing: "为什么一线城市开的比三线高那么多?还有什么会
+# 影响薪水" asks what the pay depends on, not the pay.
+NAMED_IN_PASSING = {"ask_salary_factors": "ask_salary"}
+
+
 # Below this confidence the classifier's reading is no better evidence than a topic's name.
 UNSURE = 0.6
 
@@ -185,10 +190,11 @@ def topic_read(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> str |
     "客服管理人员除了做培训,还负责什么" stays a duties question: 培训 names skills, which the
     store lacks for that role. A topic the words name alongside the classifier's is answered
     after it, not instead (`_alongside_asked`): "客服总监已经到顶了,下一步去哪" gets the path
-    and the ceiling.
+    and the ceiling. One that the classifier's topic names in passing (NAMED_IN_PASSING: the
+    pay in a question about what it depends on) is no other question.
     """
     named = _intents_named_in(kb, words_besides_entities(tracker))
-    if len(named) != 1 or named[0] in (intent, ALONGSIDE.get(intent)):
+    if len(named) != 1 or named[0] in (intent, ALONGSIDE.get(intent), NAMED_IN_PASSING.get(intent)):
         return intent
     if intent in TOPICLESS:
         return named[0]

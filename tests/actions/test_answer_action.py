@@ -692,6 +692,25 @@ async def test_the_pay_named_with_a_detail_pay_is_stored_by_outweighs_a_sure_cla
     assert texts(dispatcher).startswith(heading)
 
 
+async def test_a_question_about_what_the_pay_depends_on_is_not_a_pay_question(
+    dispatcher, domain, kb
+):
+    """It names the pay and the tiers pay is stored by, yet asks why the figures differ."""
+    text = "同样是客户体验总监,为什么一线城市开的比三线高那么多?还有什么会影响薪水"
+    ranked = [{"name": "ask_salary_factors", "confidence": 0.81}]
+    entities = [
+        {**ent("role", "客服总监"), "start": 3, "end": 9},
+        {**ent("city_tier", "一线"), "start": 13, "end": 17},  # 一线城市
+        {**ent("city_tier", "三线及以下"), "start": 20, "end": 22},
+    ]
+    await run(
+        dispatcher, domain, text=text, intent="ask_salary_factors", confidence=0.81,
+        entities=entities, intent_ranking=ranked,
+    )  # fmt: skip
+    factors = render.answer(kb, Query("ask_salary_factors", "客服总监"))
+    assert texts(dispatcher) == factors.text
+
+
 @pytest.mark.parametrize(
     "text, heading",
     [
