@@ -120,6 +120,10 @@ def test_question_words_name_topics_in_questions_but_never_route_headings(kb: Kn
     assert lex.topics_asked("想在北京找份话务员的活儿") == []  # a job, not its duties
     assert lex.topics_asked("搭一套管理体系,这属于客服管理师的本职吗") == ["duties"]
     assert lex.topics_asked("能不能争取让公司出钱租房、报销油费") == ["benefits"]
+    assert lex.topics_asked("当主管周末能双休吗?加班多不多") == ["daily_routine"]
+    assert lex.topics_asked("总监要亲自看客户反馈吗") == ["duties"]
+    assert lex.topics_asked("应征要几年经验?电脑操作有没有要求?") == ["education"]
+    assert lex.topics_asked("这个岗位的任职要求高吗") == ["education"]
 
 
 def test_a_topic_set_aside_in_so_many_words_is_not_named(kb: KnowledgeBase):
