@@ -162,11 +162,11 @@ _OWN = re.compile(
 _FROM = ("从",)
 
 
-# "客服管理师主要干哪些活?是不是跟客服主管差不多", "客户服务管理师是不是就是资历老一点的客服":
-# the job likened to is not the one asked about.
+# "客服管理师主要干哪些活?是不是跟客服主管差不多", "客户服务管理师是不是就是资历老一点的客服",
+# "有人说客服管理师就是高级客服": the job likened to is not the one asked about.
 _LIKENED_BEFORE = ("跟", "和", "与", "像")
 _LIKENED_AFTER = ("差不多", "一样", "类似", "相似", "是一回事", "一回事")
-_LIKENED_AS = re.compile(r"(?:就是|算是|等于)(?:\S{0,6}的)?$")
+_LIKENED_AS = re.compile(r"(?:就是|算是|等于)(?:\S{0,6}的|高级|资深|初级|中级|普通)?$")
 
 
 def _said_as(

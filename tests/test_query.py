@@ -327,6 +327,12 @@ def test_a_short_name_after_the_full_names_picks_the_job_it_names(kb):
             [("客户服务管理师", "客户服务管理师"), ("客服专员", "客服")],
             "客户服务管理师",
         ),
+        (  # said as another at a level
+            "有人说客服管理师就是高级客服,这种说法对吗?官方到底怎么定义这个职业?",
+            "ask_overview",
+            [("客户服务管理师", "客服管理师"), ("客服专员", "客服")],
+            "客户服务管理师",
+        ),
         (  # 客服管理 is the field a certificate is in, not the job 客服专员
             "我是客服主管,想考那个国家的客服管理资格证,报名费多少",
             "ask_certification",
