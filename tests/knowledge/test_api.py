@@ -124,6 +124,10 @@ def test_question_words_name_topics_in_questions_but_never_route_headings(kb: Kn
     assert lex.topics_asked("总监要亲自看客户反馈吗") == ["duties"]
     assert lex.topics_asked("应征要几年经验?电脑操作有没有要求?") == ["education"]
     assert lex.topics_asked("这个岗位的任职要求高吗") == ["education"]
+    assert lex.topics_asked("总监和下面的经理分工有什么不一样?总监主要抓哪些事") == ["duties"]
+    assert lex.topics_asked("这个职务在企业里到底是个什么定位") == ["overview"]
+    assert lex.topics_asked("试用期只有一千块左右,转正以后能涨到多少") == ["salary"]
+    assert lex.topics_asked("刚入行一个月到手能拿多少") == ["salary"]
 
 
 def test_a_topic_set_aside_in_so_many_words_is_not_named(kb: KnowledgeBase):
