@@ -128,6 +128,9 @@ def test_question_words_name_topics_in_questions_but_never_route_headings(kb: Kn
     assert lex.topics_asked("这个职务在企业里到底是个什么定位") == ["overview"]
     assert lex.topics_asked("试用期只有一千块左右,转正以后能涨到多少") == ["salary"]
     assert lex.topics_asked("刚入行一个月到手能拿多少") == ["salary"]
+    assert lex.topics_asked("跟学生讲清楚这份工作到底要干哪些事") == ["duties"]
+    assert lex.topics_asked("PPT上想放一句标准释义") == ["overview"]
+    assert lex.topics_asked("官方到底怎么定义这个职业") == ["overview"]
 
 
 def test_a_topic_set_aside_in_so_many_words_is_not_named(kb: KnowledgeBase):
