@@ -191,7 +191,10 @@ def topic_read(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> str |
     store lacks for that role. A topic the words name alongside the classifier's is answered
     after it, not instead (`_alongside_asked`): "客服总监已经到顶了,下一步去哪" gets the path
     and the ceiling. One that the classifier's topic names in passing (NAMED_IN_PASSING: the
-    pay in a question about what it depends on) is no other question.
+    pay in a question about what it depends on) is no other question. A named topic the store
+    lacks for the role is taken when the classifier finds it likely: the reply then says it is
+    not covered and offers what is near ("还有哪几类公司最需要这个岗位" read as the career path,
+    the employers second).
     """
     named = _intents_named_in(kb, words_besides_entities(tracker))
     if len(named) != 1 or named[0] in (intent, ALONGSIDE.get(intent), NAMED_IN_PASSING.get(intent)):
@@ -201,8 +204,10 @@ def topic_read(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> str |
     if intent not in INTENT_TOPICS:
         return intent
     role = query_of(kb, tracker, intent).role
-    if not (role and render.covers(kb, role, named[0])):
+    if not role:
         return intent
+    if not render.covers(kb, role, named[0]):  # answered as not covered, with what is near
+        return named[0] if named[0] in _likely(tracker) else intent
     if named[0] in _likely(tracker) or named[0] in _topic_matched(kb, tracker, role, SOME_MATCH):
         return named[0]
     if _confidence(tracker) < UNSURE:

@@ -44,12 +44,13 @@ TOPIC_INTENTS: Dict[str, str] = {
 # Topics that answer part of each other's question, for a role whose store lacks the asked one:
 # how many work in a job is half of whether it is in demand; the employers a role's document names
 # say which trades hire it, and the trades that recruit it say what kind of employer does; a
-# role's duties are what fills its day.
+# role's duties are what fills its day; where a job is wanted is part of its demand.
 NEIGHBOUR_INTENTS: Dict[str, Tuple[str, ...]] = {
     "ask_market_size": ("ask_outlook",),
     "ask_industries": ("ask_employers",),
     "ask_employers": ("ask_industries",),
     "ask_daily_routine": ("ask_duties",),
+    "ask_cities": ("ask_outlook",),
 }
 
 TOPIC_NAMES: Dict[str, str] = {
