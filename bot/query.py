@@ -139,6 +139,12 @@ _DEPARTMENT = (
 _EXAM = ("考", "考个", "考了", "考取")  # 报考 ends in 考
 # "一般带客服的领导": after 带 it names the people led.
 _LED = ("带",)
+# "一个人管几个组、几十号坐席", "带十来个客服": counted after 管 or 带, it names the people
+# led, not a job ("想招几个客服主管" hires the job; "一名客服主管" is no count).
+_COUNTED = re.compile(
+    r"(?:(?<!主)管|带|手下|底下)[^,。?!]{0,6}?"
+    r"(?:几|多少|\d+|[两三四五六七八九]|[一二三四五六七八九几]?[十百])[来多]?[个名号位]?$"
+)
 _CERTIFICATE = ("证",)
 
 
@@ -148,7 +154,9 @@ def _said_as_job(said: str, mention: Mapping[str, Any]) -> bool:
     start, end = mention.get("start"), mention.get("end")
     if end is not None and said[end:].startswith(_DEPARTMENT + _CERTIFICATE):
         return False
-    return start is None or not said[:start].endswith(_EXAM + _LED)
+    if start is None:
+        return True
+    return not (said[:start].endswith(_EXAM + _LED) or _COUNTED.search(said[:start]))
 
 
 # "我现在是客服经理,想看看自己差在哪": the user's own job, said beside the one asked about.
@@ -159,8 +167,8 @@ _OWN = re.compile(
     r"(?:是|做|当|任|干)(?:个|一名|一个)?(?:普通)?$|现任$"
     r"|(?:我|本人)\S{0,4}?(?:刚|才)(?:升|当上|升上)了?$"  # "我今年刚升经理"
 )
-# "从主管升上去": where a path starts.
-_FROM = ("从",)
+# "从主管升上去", "是不是都得先当经理": where a path starts, or a step before the goal.
+_FROM = ("从", "先当", "先做", "先干", "先升")
 
 
 # "客服管理师主要干哪些活?是不是跟客服主管差不多", "客户服务管理师是不是就是资历老一点的客服",

@@ -284,7 +284,11 @@ def test_a_short_name_after_the_full_names_picks_the_job_it_names(kb):
     named = [_at(before, "客服主管", "客服主管"), _at(before, "客服总监", "客服总监")]
     assert resolve(kb, "ask_duties", before, named, {}).role == "客服总监"
     # Nor does one said as where a path starts or as the user's own job.
-    for after in ("到底谁的级别高?从主管升上去要多久", "要多少年?我今年刚升主管,想规划一下"):
+    for after in (
+        "到底谁的级别高?从主管升上去要多久",
+        "要多少年?我今年刚升主管,想规划一下",
+        "要熬几年?是不是都得先当主管",  # a step before the goal
+    ):
         path = "客服主管和客服经理" + after
         named = [_at(path, "客服主管", "客服主管"), _at(path, "客服经理", "客服经理")]
         assert resolve(kb, "ask_career_path", path, named, {}).role == "客服经理"
@@ -332,6 +336,18 @@ def test_a_short_name_after_the_full_names_picks_the_job_it_names(kb):
             "ask_overview",
             [("客户服务管理师", "客服管理师"), ("客服专员", "客服")],
             "客户服务管理师",
+        ),
+        (  # counted after 管, it names the people led
+            "客服经理的管理半径一般多大?比如一个人管几个组、几十号坐席算不算正常",
+            "ask_overview",
+            [("客服经理", "客服经理"), ("客服专员", "坐席")],
+            "客服经理",
+        ),
+        (  # counted as hires, it is the job asked about
+            "我开了家客服外包公司,想招几个客服主管,现在市面上这类人好不好招?",
+            "ask_outlook",
+            [("客服专员", "客服"), ("客服主管", "客服主管")],
+            "客服主管",
         ),
         (  # 客服管理 is the field a certificate is in, not the job 客服专员
             "我是客服主管,想考那个国家的客服管理资格证,报名费多少",
