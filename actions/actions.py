@@ -432,7 +432,7 @@ def compare_reply(kb: KnowledgeBase, roles: List[str], intent: str) -> tuple[ren
 
 
 # "客服主管和客服总监管的事到底差在哪": a topic question that asks how two jobs differ.
-DIFFERENCE = re.compile(r"区别|不同|不一样|差在|差别|差异|对比|相比")
+DIFFERENCE = re.compile(r"区别|不同|不一样|差在|差别|差异|对比|相比|差多少")
 
 
 def _compared_on(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> List[str]:

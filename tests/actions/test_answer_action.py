@@ -733,6 +733,16 @@ async def test_a_question_about_what_the_pay_depends_on_is_not_a_pay_question(
     assert texts(dispatcher) == factors.text
 
 
+async def test_how_much_two_jobs_pay_apart_compares_their_pay(dispatcher, domain, kb):
+    text = "在天津,刚当上客服组长的和刚入行的普通客服,月薪能差多少?"
+    entities = [
+        {**ent("role", role), "start": text.index(said), "end": text.index(said) + len(said)}
+        for role, said in (("客服主管", "客服组长"), ("客服专员", "普通客服"))
+    ]
+    await ask(dispatcher, domain, text, "ask_salary", entities)
+    assert texts(dispatcher) == render.compare_answer(kb, ["客服主管", "客服专员"]).text
+
+
 @pytest.mark.parametrize(
     "text, heading",
     [
