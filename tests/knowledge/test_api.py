@@ -131,6 +131,10 @@ def test_question_words_name_topics_in_questions_but_never_route_headings(kb: Kn
     assert lex.topics_asked("跟学生讲清楚这份工作到底要干哪些事") == ["duties"]
     assert lex.topics_asked("PPT上想放一句标准释义") == ["overview"]
     assert lex.topics_asked("官方到底怎么定义这个职业") == ["overview"]
+    assert lex.topics_asked("到底是什么职业?听起来很抽象") == ["overview"]
+    assert lex.topics_asked("除了管投诉,售后也归他管吗") == ["duties"]
+    assert lex.topics_asked("大企业的主管扣完税每月也就一万出头") == ["salary"]
+    assert lex.topics_asked("税后一个月有一万吗") == ["salary"]
 
 
 def test_a_topic_set_aside_in_so_many_words_is_not_named(kb: KnowledgeBase):
