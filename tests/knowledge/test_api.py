@@ -135,6 +135,12 @@ def test_question_words_name_topics_in_questions_but_never_route_headings(kb: Kn
     assert lex.topics_asked("除了管投诉,售后也归他管吗") == ["duties"]
     assert lex.topics_asked("大企业的主管扣完税每月也就一万出头") == ["salary"]
     assert lex.topics_asked("税后一个月有一万吗") == ["salary"]
+    assert lex.topics_asked("想招个客服回差评,这人的工作范围该怎么定") == ["duties"]
+    assert lex.topics_asked("给别的部门上课,这算不算份内的工作") == ["duties"]
+    assert lex.topics_asked("手底下一般带多少人?平时向谁汇报工作") == ["overview"]
+    assert lex.topics_asked("这个岗位在公司里归谁管") == ["overview"]
+    assert lex.topics_asked("管理线和专业线到底怎么选") == ["skills"]
+    assert lex.topics_asked("以后得懂点啥技术才不会被淘汰") == ["skills"]
 
 
 def test_a_topic_set_aside_in_so_many_words_is_not_named(kb: KnowledgeBase):
