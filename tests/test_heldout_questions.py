@@ -63,6 +63,7 @@ HELDOUT_SETS = (
     (ROOT / "benchmarks" / "questions_heldout31.yml", "h31-"),
     (ROOT / "benchmarks" / "questions_heldout32.yml", "h32-"),
     (ROOT / "benchmarks" / "questions_heldout33.yml", "h33-"),
+    (ROOT / "benchmarks" / "questions_heldout34.yml", "h34-"),
 )
 NLU_DIR = ROOT / "data" / "nlu"
 MIN_QUESTIONS = 60
