@@ -141,6 +141,8 @@ def test_question_words_name_topics_in_questions_but_never_route_headings(kb: Kn
     assert lex.topics_asked("这个岗位在公司里归谁管") == ["overview"]
     assert lex.topics_asked("管理线和专业线到底怎么选") == ["skills"]
     assert lex.topics_asked("以后得懂点啥技术才不会被淘汰") == ["skills"]
+    assert lex.topics_asked("以后在线客服能不能在家做") == ["outlook"]
+    assert lex.topics_asked("有没有能居家办公的") == ["outlook"]
 
 
 def test_a_topic_set_aside_in_so_many_words_is_not_named(kb: KnowledgeBase):
