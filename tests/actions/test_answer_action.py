@@ -357,8 +357,8 @@ async def test_a_topic_not_covered_says_so_then_gives_a_related_one(
 async def test_a_topic_named_and_found_likely_is_answered_though_not_covered(
     dispatcher, domain, kb
 ):
-    """ "哪几类公司" names the employers, which the classifier ranks second; 客服主管 has none,
-    so the reply says so first, before anything about the career path it was read as."""
+    """The words "哪几类公司" name the employers, which the classifier ranks second; 客服主管
+    has none, so the reply says so first, before the career path it was read as."""
     text = "做了几年酒店前台,想转去当客服主管,除了酒店,还有哪几类公司最需要这个岗位"
     ranking = (("ask_career_path", 0.64), ("ask_employers", 0.32))
     role = [{**ent("role", "客服主管"), "start": 13, "end": 17}]
