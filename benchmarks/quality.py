@@ -24,7 +24,7 @@ from bot.text import normalize_text
 QUESTIONS = Path(__file__).with_name("questions.yml")
 # Written blind from the documents, oldest first; their blind first-run scores are in RESULTS.md's
 # log (each set's misses have informed changes since, so its later scores flatter).
-HELDOUT_SETS = [Path(__file__).with_name(f"questions_heldout{n}.yml") for n in ("", *range(2, 35))]
+HELDOUT_SETS = [Path(__file__).with_name(f"questions_heldout{n}.yml") for n in ("", *range(2, 36))]
 EVALUATION_SETS = [QUESTIONS, *HELDOUT_SETS]
 
 

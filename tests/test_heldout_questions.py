@@ -64,6 +64,7 @@ HELDOUT_SETS = (
     (ROOT / "benchmarks" / "questions_heldout32.yml", "h32-"),
     (ROOT / "benchmarks" / "questions_heldout33.yml", "h33-"),
     (ROOT / "benchmarks" / "questions_heldout34.yml", "h34-"),
+    (ROOT / "benchmarks" / "questions_heldout35.yml", "h35-"),
 )
 NLU_DIR = ROOT / "data" / "nlu"
 MIN_QUESTIONS = 60
