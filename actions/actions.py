@@ -120,9 +120,9 @@ class ActionAnswer(KnowledgeAction):
         if same:
             return same
         intent = topic_read(kb, tracker, (tracker.latest_message.get("intent") or {}).get("name"))
-        compared = _compared_on(kb, tracker, intent)
+        compared, on = _compared_on(kb, tracker, intent)
         if compared:
-            return compare_reply(kb, compared, intent)
+            return compare_reply(kb, compared, on)
         if intent in INTENT_TOPICS:
             asked = [intent, *_alongside_asked(kb, tracker, intent)]
             asked += _other_questions_asked(kb, tracker, intent)
@@ -432,19 +432,29 @@ def compare_reply(kb: KnowledgeBase, roles: List[str], intent: str) -> tuple[ren
 
 
 # "客服主管和客服总监管的事到底差在哪": a topic question that asks how two jobs differ.
-DIFFERENCE = re.compile(r"区别|不同|不一样|差在|差别|差异|对比|相比|差多少")
+DIFFERENCE = re.compile(r"区别|不同|不一样|差在|差别|差异|对比|相比|差多少|多出多少|多拿多少")
 
 
-def _compared_on(kb: KnowledgeBase, tracker: Tracker, intent: str | None) -> List[str]:
-    """The two jobs a topic question compares, if it names two and asks how they differ.
+def _compared_on(
+    kb: KnowledgeBase, tracker: Tracker, intent: str | None
+) -> tuple[List[str], str | None]:
+    """The two jobs a topic question compares, if it names two and asks how they differ, and
+    the topic: the one its words name alone, else the classifier's.
 
-    Career questions are left out: two jobs there are a path's start and goal.
+    Career questions are left out: two jobs there are a path's start and goal. Unless the
+    words name another topic: "客服经理比客服主管到底能多拿多少" read as the career path asks
+    how much more the pay is.
     """
-    if intent not in INTENT_TOPICS or intent == "ask_career_path":
-        return []
+    text = user_text(tracker)
     entities = tracker.latest_message.get("entities") or []
-    roles = roles_in(kb, entities, user_text(tracker))
-    return roles[:2] if len(roles) > 1 and DIFFERENCE.search(user_text(tracker)) else []
+    roles = roles_in(kb, entities, text)
+    if len(roles) < 2 or not DIFFERENCE.search(text):
+        return [], intent
+    named = _intents_named_in(kb, words_besides_entities(tracker))
+    on = named[0] if len(named) == 1 else intent
+    if on not in INTENT_TOPICS or on == "ask_career_path":
+        return [], intent
+    return roles[:2], on
 
 
 def _compared_by_default(kb: KnowledgeBase, roles: List[str]) -> str:

@@ -743,6 +743,18 @@ async def test_how_much_two_jobs_pay_apart_compares_their_pay(dispatcher, domain
     assert texts(dispatcher) == render.compare_answer(kb, ["客服主管", "客服专员"]).text
 
 
+async def test_a_career_reading_that_asks_how_much_more_one_job_pays_compares_the_pay(
+    dispatcher, domain, kb
+):
+    text = "客服经理比客服主管到底能多拿多少?我在犹豫要不要为了升一级跳槽"
+    entities = [
+        {**ent("role", role), "start": text.index(role), "end": text.index(role) + len(role)}
+        for role in ("客服经理", "客服主管")
+    ]
+    await ask(dispatcher, domain, text, "ask_career_path", entities)
+    assert texts(dispatcher) == render.compare_answer(kb, ["客服经理", "客服主管"]).text
+
+
 @pytest.mark.parametrize(
     "text, heading",
     [
