@@ -134,6 +134,7 @@ _DEPARTMENT = (
     "行业",
     "体系",
     "系统",
+    "培训",  # 客服培训: the training of agents
 )
 # "考个客服管理师", "客服管理师证": a role's name after 考 or before 证 names its certificate.
 _EXAM = ("考", "考个", "考了", "考取")  # 报考 ends in 考

@@ -349,6 +349,12 @@ def test_a_short_name_after_the_full_names_picks_the_job_it_names(kb):
             [("客服专员", "客服"), ("客服主管", "客服主管")],
             "客服主管",
         ),
+        (  # 客服培训 is the training of agents, not the job 客服专员
+            "客服管理师具体负责哪些?我在公司做客服培训,感觉跟我的活有点重叠",
+            "ask_duties",
+            [("客户服务管理师", "客服管理师"), ("客服专员", "客服")],
+            "客户服务管理师",
+        ),
         (  # 客服管理 is the field a certificate is in, not the job 客服专员
             "我是客服主管,想考那个国家的客服管理资格证,报名费多少",
             "ask_certification",
