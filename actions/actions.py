@@ -446,9 +446,10 @@ def _compared_on(
     how much more the pay is.
     """
     text = user_text(tracker)
-    entities = tracker.latest_message.get("entities") or []
-    roles = roles_in(kb, entities, text)
-    if len(roles) < 2 or not DIFFERENCE.search(text):
+    if not DIFFERENCE.search(text):
+        return [], intent
+    roles = roles_in(kb, tracker.latest_message.get("entities") or [], text)
+    if len(roles) < 2:
         return [], intent
     named = _intents_named_in(kb, words_besides_entities(tracker))
     on = named[0] if len(named) == 1 else intent

@@ -176,7 +176,7 @@ _FROM = ("从", "先当", "先做", "先干", "先升")
 # "有人说客服管理师就是高级客服": the job likened to is not the one asked about.
 _LIKENED_BEFORE = ("跟", "和", "与", "像")
 _LIKENED_AFTER = ("差不多", "一样", "类似", "相似", "是一回事", "一回事")
-_LIKENED_AS = re.compile(r"(?:就是|算是|等于)(?:\S{0,6}的|高级|资深|初级|中级|普通)?$")
+_LIKENED_AS = re.compile(r"(?:就是|算是|等于)(?:\S{0,6}的)?$")
 
 
 def _said_as(
@@ -221,10 +221,17 @@ def likened_roles(kb: KnowledgeBase, entities: Iterable[Mapping[str, Any]], text
         entities,
         text,
         lambda before, after: (
-            bool(_LIKENED_AS.search(before))
+            bool(_LIKENED_AS.search(_without_level(kb, before)))
             or (before.endswith(_LIKENED_BEFORE) and after.startswith(_LIKENED_AFTER))
         ),
     )
+
+
+def _without_level(kb: KnowledgeBase, before: str) -> str:
+    """The words before a role's name without the level said with it ("就是高级客服")."""
+    levels = [level for band in kb.lexicon.bands for level in band.levels]
+    said = next((level for level in [*levels, "普通"] if before.endswith(level)), "")
+    return before[: len(before) - len(said)]
 
 
 def roles_in(kb: KnowledgeBase, entities: Iterable[Mapping[str, Any]], text: str = "") -> List[str]:
